@@ -1,0 +1,71 @@
+# Shrimp — the two commands (README) and the pieces they are made of.
+#   make run    the desktop app (embedded demo mode)
+#   make test   everything CI checks
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+TOOLS ?= $(HOME)/.cache/shrimp/tools
+export TAURI_DRIVER ?= $(TOOLS)/bin/tauri-driver
+NPM := npm --prefix ui
+CARGO ?= cargo
+
+.PHONY: run test setup-run setup-test ui app lint lint-rust lint-ui test-ui test-rust bindings \
+	package dev clean
+
+## The desktop app. Without a display (a headless machine) it opens on a virtual one.
+run: setup-run ui
+	$(CARGO) build -p shrimp-desktop
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		$(CARGO) run -p shrimp-desktop; \
+	else \
+		echo "No display found: opening Shrimp on a virtual display (Xvfb)."; \
+		xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) run -p shrimp-desktop; \
+	fi
+
+## Everything: formatting, lints, UI checks and tests, Rust tests and the end-to-end journeys.
+test: setup-test lint test-ui ui test-rust
+
+setup-run:
+	@scripts/setup.sh run
+
+setup-test:
+	@scripts/setup.sh test
+
+## The web front end, built into ui/dist (embedded into the app at compile time).
+ui:
+	$(NPM) run build
+
+lint: lint-rust lint-ui
+
+lint-rust:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+lint-ui:
+	$(NPM) run lint
+	$(NPM) run typecheck
+
+test-ui:
+	$(NPM) run test
+
+## Rust unit, integration and end-to-end tests; services (Xvfb…) started and stopped around them.
+test-rust: ui
+	scripts/with-services.sh $(CARGO) nextest run --workspace --locked --no-fail-fast
+
+## Regenerates ui/src/ipc/bindings.ts from the Rust commands and events.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p shrimp-desktop --test ipc bindings_are_fresh
+	$(MAKE) --no-print-directory ui
+
+## A Linux .deb bundle (release build) under the target folder's release/bundle/deb/.
+package: setup-run ui
+	ui/node_modules/.bin/tauri build --bundles deb
+
+## The app against Vite's dev server, with hot reload of the UI.
+dev: setup-run
+	ui/node_modules/.bin/tauri dev --config '{"build":{"devUrl":"http://localhost:5173","beforeDevCommand":"npm --prefix ui run dev"}}'
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

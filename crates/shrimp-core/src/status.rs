@@ -1,0 +1,101 @@
+use std::fs;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::{AppPaths, CoreError};
+
+/// The running application: what the shell holds and calls into.
+#[derive(Debug)]
+pub struct Core {
+    paths: AppPaths,
+    started: Instant,
+}
+
+/// A snapshot of the core's health, shown in the app's status line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    /// The app's version.
+    pub version: String,
+    /// Operating system and processor, e.g. `linux x86_64`.
+    pub platform: String,
+    /// Where the app keeps its data.
+    pub data_dir: String,
+    /// Whether a file could just now be written in the data folder.
+    pub data_dir_writable: bool,
+    /// Whole seconds since the core started.
+    pub uptime_seconds: u32,
+}
+
+impl Core {
+    /// Opens the core on its data folder, creating the folder if needed.
+    pub fn open(paths: AppPaths) -> Result<Self, CoreError> {
+        paths.ensure()?;
+        tracing::info!(data_dir = %paths.data_dir().display(), "core opened");
+        Ok(Self {
+            paths,
+            started: Instant::now(),
+        })
+    }
+
+    pub fn paths(&self) -> &AppPaths {
+        &self.paths
+    }
+
+    /// Reports the core's health; probes the data folder with a real write.
+    pub fn status(&self) -> AppStatus {
+        AppStatus {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+            data_dir: self.paths.data_dir().display().to_string(),
+            data_dir_writable: self.probe_data_dir(),
+            uptime_seconds: u32::try_from(self.started.elapsed().as_secs()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn probe_data_dir(&self) -> bool {
+        let probe = self.paths.data_dir().join(".write-probe");
+        let written = fs::write(&probe, b"shrimp").is_ok();
+        // Best effort: a leftover probe file is harmless and rewritten next time.
+        let _ = fs::remove_file(&probe);
+        written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_reports_the_data_folder_and_that_it_is_writable() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("data");
+        let core = Core::open(AppPaths::resolve(Some(dir.clone()), None, None).unwrap()).unwrap();
+        let status = core.status();
+        assert_eq!(status.data_dir, dir.display().to_string());
+        assert!(status.data_dir_writable);
+        assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
+        assert!(!dir.join(".write-probe").exists());
+    }
+
+    #[test]
+    fn status_notices_a_data_folder_that_went_away() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("data");
+        let core = Core::open(AppPaths::resolve(Some(dir.clone()), None, None).unwrap()).unwrap();
+        fs::remove_dir(&dir).unwrap();
+        assert!(!core.status().data_dir_writable);
+    }
+
+    #[test]
+    fn status_serializes_in_camel_case() {
+        let temp = tempfile::tempdir().unwrap();
+        let core =
+            Core::open(AppPaths::resolve(Some(temp.path().into()), None, None).unwrap()).unwrap();
+        let json = serde_json::to_value(core.status()).unwrap();
+        assert!(json.get("dataDirWritable").is_some(), "{json}");
+        assert!(json.get("uptimeSeconds").is_some(), "{json}");
+    }
+}

@@ -1,0 +1,52 @@
+//! The Shrimp desktop shell.
+//!
+//! This crate only adapts: it owns the window, the IPC commands and events, and the glue to
+//! the operating system, and calls `shrimp-core` for everything else. No SQL, decoding, HTTP
+//! or business rules live here. The webview reaches Rust only through the commands listed in
+//! [`ipc::builder`], each declared in `build.rs` and granted in `capabilities/`.
+
+mod args;
+mod command_names;
+mod commands;
+pub mod ipc;
+mod window;
+
+use shrimp_core::{AppPaths, Core};
+
+pub use command_names::COMMANDS;
+pub use commands::CoreState;
+
+/// Starts the desktop app; returns when the last window closes.
+pub fn run() {
+    init_logging();
+    let explicit_data_dir = args::data_dir(std::env::args_os().skip(1));
+    let paths = AppPaths::from_environment(explicit_data_dir);
+    let webview_dir = paths.as_ref().ok().map(AppPaths::webview_dir);
+    let core = paths.and_then(Core::open);
+    if let Err(error) = &core {
+        // The window still opens and shows this with a way out; see `CoreState`.
+        tracing::error!(%error, "the core could not start");
+    }
+
+    let builder = ipc::builder::<tauri::Wry>();
+    let result = tauri::Builder::default()
+        .manage(CoreState::new(core))
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            window::open_main(app, webview_dir)?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "the desktop shell stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (tests) is harmless; keep the first.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

@@ -1,0 +1,105 @@
+//! The real desktop app under WebDriver: tauri-driver (which runs WebKitWebDriver) started on
+//! free ports, the app launched on a fresh data folder, everything stopped when dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::process::{self, Running};
+use crate::webdriver::Session;
+use crate::workspace;
+
+/// A launched app with its WebDriver session. Fields drop in order: session, then driver.
+#[derive(Debug)]
+pub struct DesktopApp {
+    pub session: Session,
+    _driver: Running,
+    data_dir: PathBuf,
+    name: String,
+}
+
+impl DesktopApp {
+    /// Launches the app with its data in `data_dir`. `name` labels logs and screenshots.
+    pub fn launch(name: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!(
+                "no DISPLAY: end-to-end tests need a display; run them through `make test` \
+                 (which starts Xvfb) or scripts/with-services.sh"
+            );
+        }
+        let app = workspace::binary("shrimp-desktop", "SHRIMP_DESKTOP_BIN")?;
+        let tauri_driver = tauri_driver()?;
+        let out = workspace::e2e_output_dir()?;
+
+        let port = process::free_port()?;
+        let native_port = process::free_port()?;
+        let mut command = Command::new(&tauri_driver);
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("SHRIMP_DATA_DIR", data_dir);
+        let mut driver = Running::spawn(
+            "tauri-driver",
+            command,
+            &out.join(format!("{name}.driver.log")),
+        )?;
+        process::wait_for_port(&mut driver, port, Duration::from_secs(30))?;
+
+        let session = Session::start(
+            &format!("http://127.0.0.1:{port}"),
+            &json!({
+                "browserName": "wry",
+                "tauri:options": {
+                    "application": app,
+                    "args": ["--data-dir", data_dir],
+                },
+            }),
+        )
+        .with_context(|| format!("launching {}", app.display()))?;
+        Ok(Self {
+            session,
+            _driver: driver,
+            data_dir: data_dir.to_path_buf(),
+            name: name.to_owned(),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Saves a screenshot as `target/e2e/<name>-<label>.png` and returns its path.
+    pub fn screenshot(&self, label: &str) -> anyhow::Result<PathBuf> {
+        let path = workspace::e2e_output_dir()?.join(format!("{}-{label}.png", self.name));
+        self.session.screenshot(&path)?;
+        Ok(path)
+    }
+
+    /// Closes the app cleanly.
+    pub fn quit(self) -> anyhow::Result<()> {
+        self.session.quit()
+    }
+}
+
+/// tauri-driver: `TAURI_DRIVER` if set, else the copy `make` installs under the tools cache.
+fn tauri_driver() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return Ok(PathBuf::from(path));
+    }
+    let home = std::env::var_os("HOME").context("HOME is not set")?;
+    let path = Path::new(&home).join(".cache/shrimp/tools/bin/tauri-driver");
+    if !path.is_file() {
+        bail!(
+            "tauri-driver not found at {}: run `make setup` or set TAURI_DRIVER",
+            path.display()
+        );
+    }
+    Ok(path)
+}

@@ -1,0 +1,207 @@
+//! A small W3C WebDriver (classic) client: enough to drive the desktop app through
+//! tauri-driver and WebKitWebDriver — sessions, finding and clicking elements, reading text,
+//! running scripts and taking screenshots.
+
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// The key under which W3C WebDriver returns element references.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How long `wait_*` helpers poll before giving up.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
+
+/// One WebDriver session.
+#[derive(Debug)]
+pub struct Session {
+    agent: ureq::Agent,
+    url: String,
+}
+
+/// A reference to an element in the page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Opens a session on the driver at `driver_url` with the given capabilities.
+    pub fn start(driver_url: &str, capabilities: &Value) -> anyhow::Result<Self> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(90)))
+            .build()
+            .into();
+        let body = json!({ "capabilities": { "alwaysMatch": capabilities } });
+        let value = send(
+            &agent,
+            "POST",
+            &format!("{driver_url}/session"),
+            Some(&body),
+        )
+        .context("starting a WebDriver session")?;
+        let id = value["sessionId"]
+            .as_str()
+            .context("the driver returned no session id")?;
+        Ok(Self {
+            agent,
+            url: format!("{driver_url}/session/{id}"),
+        })
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> anyhow::Result<Value> {
+        send(&self.agent, method, &format!("{}{path}", self.url), body)
+    }
+
+    /// The first element matching a CSS selector, if any.
+    pub fn find(&self, css: &str) -> anyhow::Result<Option<Element>> {
+        let found = self.call(
+            "POST",
+            "/elements",
+            Some(&json!({"using": "css selector", "value": css})),
+        )?;
+        Ok(found
+            .as_array()
+            .and_then(|all| all.first())
+            .and_then(|element| element[ELEMENT_KEY].as_str())
+            .map(|id| Element(id.to_owned())))
+    }
+
+    /// Every element matching a CSS selector.
+    pub fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
+        let found = self.call(
+            "POST",
+            "/elements",
+            Some(&json!({"using": "css selector", "value": css})),
+        )?;
+        Ok(found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|element| element[ELEMENT_KEY].as_str())
+            .map(|id| Element(id.to_owned()))
+            .collect())
+    }
+
+    /// Waits for an element matching `css` to appear.
+    pub fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        poll(&format!("an element matching {css}"), || self.find(css))
+    }
+
+    /// Waits until the text of the element matching `css` satisfies `accept`; returns it.
+    pub fn wait_for_text(
+        &self,
+        css: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let mut last = String::new();
+        let found = poll(&format!("text of {css} to match"), || {
+            let Some(element) = self.find(css)? else {
+                return Ok(None);
+            };
+            last = self.text(&element)?;
+            Ok(accept(&last).then(|| last.clone()))
+        });
+        found.with_context(|| format!("last text seen: {last:?}"))
+    }
+
+    pub fn click(&self, element: &Element) -> anyhow::Result<()> {
+        self.call(
+            "POST",
+            &format!("/element/{}/click", element.0),
+            Some(&json!({})),
+        )?;
+        Ok(())
+    }
+
+    pub fn text(&self, element: &Element) -> anyhow::Result<String> {
+        let value = self.call("GET", &format!("/element/{}/text", element.0), None)?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn attribute(&self, element: &Element, name: &str) -> anyhow::Result<Option<String>> {
+        let value = self.call(
+            "GET",
+            &format!("/element/{}/attribute/{name}", element.0),
+            None,
+        )?;
+        Ok(value.as_str().map(ToOwned::to_owned))
+    }
+
+    /// Runs a synchronous script in the page and returns its result.
+    pub fn execute(&self, script: &str, args: &[Value]) -> anyhow::Result<Value> {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(&json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Saves a PNG of the window to `path`.
+    pub fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
+        let value = self.call("GET", "/screenshot", None)?;
+        let encoded = value.as_str().context("the screenshot is not a string")?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .context("decoding the screenshot")?;
+        std::fs::write(path, png).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// Ends the session (and with it the app).
+    pub fn quit(self) -> anyhow::Result<()> {
+        send(&self.agent, "DELETE", &self.url, None)?;
+        Ok(())
+    }
+}
+
+/// Polls `attempt` until it yields something or [`DEFAULT_WAIT`] passes.
+fn poll<T>(
+    what: &str,
+    mut attempt: impl FnMut() -> anyhow::Result<Option<T>>,
+) -> anyhow::Result<T> {
+    let deadline = Instant::now() + DEFAULT_WAIT;
+    loop {
+        if let Some(found) = attempt()? {
+            return Ok(found);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out after {DEFAULT_WAIT:?} waiting for {what}");
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Sends one WebDriver request and returns its `value`, turning WebDriver errors into errors.
+fn send(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    body: Option<&Value>,
+) -> anyhow::Result<Value> {
+    let response = match (method, body) {
+        ("GET", _) => agent.get(url).call(),
+        ("DELETE", _) => agent.delete(url).call(),
+        (_, Some(body)) => agent.post(url).send_json(body),
+        (_, None) => agent.post(url).send_json(json!({})),
+    };
+    let mut response = response.with_context(|| format!("{method} {url}"))?;
+    let status = response.status();
+    let reply: Value = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_json()
+        .with_context(|| format!("reading the reply to {method} {url}"))?;
+    let value = reply.get("value").cloned().unwrap_or(Value::Null);
+    if !status.is_success() || value.get("error").is_some() {
+        bail!(
+            "{method} {url} failed ({status}): {} {}",
+            value["error"].as_str().unwrap_or("unknown error"),
+            value["message"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(value)
+}

@@ -1,0 +1,59 @@
+import { Page } from "../../components/Page";
+import { languageNames, languages, useI18n } from "../../i18n";
+import { useAppStatus } from "../../ipc";
+
+export function SettingsPage() {
+  const { t, language, setLanguage } = useI18n();
+  const status = useAppStatus();
+
+  return (
+    <Page title={t("settings.title")}>
+      <section className="card" aria-labelledby="settings-language">
+        <h2 id="settings-language">{t("settings.language")}</h2>
+        <fieldset className="segmented" aria-describedby="settings-language-hint">
+          <legend className="visually-hidden">{t("settings.language")}</legend>
+          {languages.map((option) => (
+            <button
+              key={option}
+              type="button"
+              lang={option}
+              aria-pressed={language === option}
+              data-testid={`language-${option}`}
+              onClick={() => setLanguage(option)}
+            >
+              {languageNames[option]}
+            </button>
+          ))}
+        </fieldset>
+        <p id="settings-language-hint" className="hint">
+          {t("settings.language.hint")}
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="settings-appearance">
+        <h2 id="settings-appearance">{t("settings.appearance")}</h2>
+        <p>{t("settings.appearance.body")}</p>
+      </section>
+
+      <section className="card" aria-labelledby="settings-about">
+        <h2 id="settings-about">{t("settings.about")}</h2>
+        {status.data && (
+          <dl className="facts">
+            <dt>{t("settings.version")}</dt>
+            <dd>{status.data.version}</dd>
+            <dt>{t("settings.platform")}</dt>
+            <dd>{status.data.platform}</dd>
+            <dt>{t("settings.dataDir")}</dt>
+            <dd className="mono" data-testid="data-dir">
+              {status.data.dataDir}
+            </dd>
+            <dt>{t("settings.dataDirState")}</dt>
+            <dd>
+              {status.data.dataDirWritable ? t("settings.writable") : t("settings.notWritable")}
+            </dd>
+          </dl>
+        )}
+      </section>
+    </Page>
+  );
+}
