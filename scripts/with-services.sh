@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command with the real services the tests need, each started here and stopped by its
-# PID when the command ends (however it ends): a virtual X display for the desktop app.
+# PID when the command ends (however it ends): a virtual X display for the desktop app and a
+# throwaway PostgreSQL cluster (tests create their own databases in it). Tests that capture
+# played audio start their own PulseAudio daemons.
 #   scripts/with-services.sh cargo nextest run --workspace
 set -euo pipefail
 
@@ -35,7 +37,32 @@ start_xvfb() {
   echo "with-services: Xvfb on $DISPLAY (pid ${pids[-1]})"
 }
 
+# A throwaway PostgreSQL cluster on a free port, reachable through a socket in $state.
+start_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$bin" ] || { echo "PostgreSQL is not installed (make setup-test installs it)" >&2; exit 1; }
+  local dir="$state/pg" port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$dir"
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    chmod 755 "$state"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 \
+    --locale=C.UTF-8 >"$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; exit 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o \
+    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { cat "$dir/log" >&2; exit 1; }
+  pids+=("$(head -1 "$dir/data/postmaster.pid")")
+  export SHRIMP_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  echo "with-services: PostgreSQL on port $port (pid ${pids[-1]})"
+}
+
 start_xvfb
+start_postgres
 
 # Not exec: the trap must run after the command to stop the services.
 "$@"
