@@ -24,7 +24,7 @@ run: setup-run ui
 	fi
 
 ## Everything: formatting, lints, UI checks and tests, Rust tests and the end-to-end journeys.
-test: setup-test lint test-ui ui test-rust
+test: setup-test ui lint test-ui test-rust
 
 setup-run:
 	@scripts/setup.sh run
@@ -38,7 +38,7 @@ ui:
 
 lint: lint-rust lint-ui
 
-lint-rust:
+lint-rust: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
