@@ -10,7 +10,7 @@ export TAURI_DRIVER ?= $(TOOLS)/bin/tauri-driver
 NPM := npm --prefix ui
 CARGO ?= cargo
 
-.PHONY: run test setup-run setup-test ui app lint lint-rust lint-ui test-ui test-rust bindings \
+.PHONY: run test setup-run setup-test ui app lint lint-rust lint-ui test-ui test-rust bindings server \
 	package dev clean
 
 ## The desktop app. Without a display (a headless machine) it opens on a virtual one.
@@ -69,3 +69,7 @@ dev: setup-run
 clean:
 	$(CARGO) clean
 	rm -rf ui/dist ui/node_modules
+
+## The marketplace backend alone, on a SQLite file in ./shrimp-server-data (see --help).
+server:
+	$(CARGO) run -p shrimp-server -- serve

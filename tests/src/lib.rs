@@ -6,5 +6,6 @@
 
 pub mod desktop;
 pub mod process;
+pub mod server;
 pub mod webdriver;
 pub mod workspace;

@@ -1,0 +1,114 @@
+//! The Shrimp marketplace backend.
+//!
+//! `shrimp-server` owns the marketplace's truth: accounts and sessions, shop applications and
+//! their audit, the catalogue, orders paid through a payment provider onto a double-entry
+//! ledger, entitlements and signed downloads, and live income streamed to shop owners. It
+//! stores everything in SQLite or PostgreSQL through one layer and files in a content-addressed
+//! store. The rules themselves (prices, audit transitions, ledger postings) come from
+//! `shrimp-domain`; the wire shapes from `shrimp-api`. It knows nothing of the desktop app.
+//!
+//! [`app`] builds the whole HTTP API as a router, so tests drive it directly and the binary
+//! only binds it to an address.
+
+mod accounts;
+mod applications;
+mod auth;
+mod catalog;
+pub mod clock;
+mod downloads;
+pub mod error;
+mod files;
+mod income;
+mod json;
+mod limits;
+mod live;
+pub mod media;
+mod orders;
+pub mod payments;
+mod secrets;
+mod state;
+pub mod storage;
+mod streaming;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+pub use accounts::{grant_operator, grant_reviewer};
+pub use clock::Clock;
+pub use files::FileStore;
+pub use orders::expire_unpaid;
+pub use payments::{DemoProvider, PaymentProvider};
+pub use secrets::SigningKey;
+pub use state::{AppState, Settings};
+pub use storage::{Database, Dialect, StorageError};
+
+/// The router type [`app`] builds, for callers that serve it.
+pub use axum::Router;
+
+/// Serves `router` on `listener` until the task is dropped (the binary adds graceful shutdown).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
+}
+
+/// JSON bodies are small; audio uploads stream past this limit on their own routes.
+const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+/// Builds the HTTP API over `state`.
+pub fn app(state: AppState) -> Router {
+    let uploads = Router::new()
+        .merge(catalog::upload_routes())
+        .merge(applications::upload_routes())
+        .layer(DefaultBodyLimit::disable());
+    let api = Router::new()
+        .merge(accounts::routes())
+        .merge(applications::routes())
+        .merge(catalog::routes())
+        .merge(orders::routes())
+        .merge(downloads::routes())
+        .merge(income::routes())
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .merge(uploads);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api)
+        .fallback(|| async { error::ServerError::NotFound("route") })
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Opens the database (migrating it) and the file store under `data_dir`, with the given
+/// clock, signing key and payment provider.
+pub async fn open_state(
+    database_url: &str,
+    data_dir: &Path,
+    clock: Clock,
+    signing: SigningKey,
+    payments: Arc<dyn PaymentProvider>,
+) -> Result<AppState, OpenError> {
+    let db = Database::open(database_url).await?;
+    let files = FileStore::open(data_dir.join("files")).map_err(OpenError::Files)?;
+    let live = live::LiveIncome::default();
+    live.listen_to_postgres(&db);
+    Ok(AppState {
+        db,
+        clock,
+        signing,
+        files,
+        live,
+        payments,
+        sign_in_limiter: Arc::default(),
+        settings: Arc::new(Settings::default()),
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot use the file store: {0}")]
+    Files(#[source] std::io::Error),
+}

@@ -1,0 +1,159 @@
+//! A real `shrimp-server` on loopback for black-box tests, on SQLite or on a fresh database in
+//! the throwaway PostgreSQL cluster that `scripts/with-services.sh` starts.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use shrimp_server::{AppState, Clock, DemoProvider, SigningKey, app, open_state};
+use tempfile::TempDir;
+
+/// Which database a test server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A server listening on 127.0.0.1, stopped when dropped.
+#[derive(Debug)]
+pub struct TestServer {
+    pub base_url: String,
+    pub state: AppState,
+    pub database_url: String,
+    task: tokio::task::JoinHandle<()>,
+    _data: TempDir,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A new, empty PostgreSQL database in the test cluster; its URL.
+pub async fn postgres_database() -> anyhow::Result<String> {
+    let Ok(admin) = std::env::var("SHRIMP_TEST_POSTGRES_URL") else {
+        bail!(
+            "SHRIMP_TEST_POSTGRES_URL is not set: run the tests through `make test` or \
+             scripts/with-services.sh, which start a throwaway PostgreSQL cluster"
+        );
+    };
+    let name = format!("shrimp_test_{}_{}", std::process::id(), rand_suffix());
+    let status = Command::new("psql")
+        .args([admin.as_str(), "-qAtc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .context("running psql")?;
+    if !status.success() {
+        bail!("could not create the test database {name}");
+    }
+    let (base, _) = admin
+        .rsplit_once('/')
+        .context("the admin URL has no database")?;
+    Ok(format!("{base}/{name}"))
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish() % 1_000_000_000
+}
+
+impl TestServer {
+    /// Starts a server on `backend` with the system clock.
+    pub async fn start(backend: Backend) -> anyhow::Result<Self> {
+        Self::start_with_clock(backend, Clock::System).await
+    }
+
+    pub async fn start_with_clock(backend: Backend, clock: Clock) -> anyhow::Result<Self> {
+        let data = tempfile::tempdir()?;
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", data.path().join("shrimp.db").display()),
+            Backend::Postgres => postgres_database().await?,
+        };
+        Self::start_on(&database_url, data, clock).await
+    }
+
+    /// Another server instance on the same database (for scale-out tests).
+    pub async fn another_on(&self) -> anyhow::Result<Self> {
+        Self::start_on(
+            &self.database_url,
+            tempfile::tempdir()?,
+            self.state.clock.clone(),
+        )
+        .await
+    }
+
+    async fn start_on(database_url: &str, data: TempDir, clock: Clock) -> anyhow::Result<Self> {
+        let state = open_state(
+            database_url,
+            data.path(),
+            clock,
+            SigningKey::from_secret("test signing secret"),
+            Arc::new(DemoProvider),
+        )
+        .await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let router = app(state.clone());
+        let task = tokio::spawn(async move {
+            if let Err(error) = shrimp_server::serve(listener, router).await {
+                eprintln!("test server stopped: {error}");
+            }
+        });
+        Ok(Self {
+            base_url,
+            state,
+            database_url: database_url.to_owned(),
+            task,
+            _data: data,
+        })
+    }
+
+    /// Grants a role directly, as the operator CLI would.
+    pub async fn grant_reviewer(&self, email: &str) -> anyhow::Result<()> {
+        shrimp_server::grant_reviewer(&self.state, email)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))
+    }
+
+    pub async fn grant_operator(&self, email: &str) -> anyhow::Result<()> {
+        shrimp_server::grant_operator(&self.state, email)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))
+    }
+}
+
+/// Generates audio with sox: `seconds` of a `hz` sine, stereo 44.1 kHz, in the format the
+/// extension names (wav, flac, mp3, ogg).
+pub fn sine_file(
+    dir: &Path,
+    name: &str,
+    hz: u32,
+    seconds: f32,
+) -> anyhow::Result<std::path::PathBuf> {
+    let path = dir.join(name);
+    let status = Command::new("sox")
+        .args(["-n", "-r", "44100", "-c", "2", "-b", "16"])
+        .arg(&path)
+        .args([
+            "synth",
+            &seconds.to_string(),
+            "sine",
+            &hz.to_string(),
+            "vol",
+            "0.5",
+        ])
+        .status()
+        .context("running sox (make setup-test installs it)")?;
+    if !status.success() {
+        bail!("sox could not make {}", path.display());
+    }
+    Ok(path)
+}
