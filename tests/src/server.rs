@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use shrimp_server::{AppState, Clock, DemoProvider, SigningKey, app, open_state};
+use shrimp_server::{AppState, Clock, DemoProvider, PaymentProvider, SigningKey, app, open_state};
 use tempfile::TempDir;
 
 /// Which database a test server runs on.
@@ -72,33 +72,37 @@ impl TestServer {
     }
 
     pub async fn start_with_clock(backend: Backend, clock: Clock) -> anyhow::Result<Self> {
+        Self::start_with(backend, clock, Arc::new(DemoProvider)).await
+    }
+
+    /// Starts a server with a given clock and payment provider.
+    pub async fn start_with(
+        backend: Backend,
+        clock: Clock,
+        payments: Arc<dyn PaymentProvider>,
+    ) -> anyhow::Result<Self> {
         let data = tempfile::tempdir()?;
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", data.path().join("shrimp.db").display()),
             Backend::Postgres => postgres_database().await?,
         };
-        Self::start_on(&database_url, data, clock).await
+        Self::start_on(&database_url, data, clock, payments).await
     }
 
     /// Another server instance on the same database (for scale-out tests).
     pub async fn another_on(&self) -> anyhow::Result<Self> {
-        Self::start_on(
-            &self.database_url,
-            tempfile::tempdir()?,
-            self.state.clock.clone(),
-        )
-        .await
+        let (clock, payments) = (self.state.clock.clone(), self.state.payments.clone());
+        Self::start_on(&self.database_url, tempfile::tempdir()?, clock, payments).await
     }
 
-    async fn start_on(database_url: &str, data: TempDir, clock: Clock) -> anyhow::Result<Self> {
-        let state = open_state(
-            database_url,
-            data.path(),
-            clock,
-            SigningKey::from_secret("test signing secret"),
-            Arc::new(DemoProvider),
-        )
-        .await?;
+    async fn start_on(
+        database_url: &str,
+        data: TempDir,
+        clock: Clock,
+        payments: Arc<dyn PaymentProvider>,
+    ) -> anyhow::Result<Self> {
+        let signing = SigningKey::from_secret("test signing secret");
+        let state = open_state(database_url, data.path(), clock, signing, payments).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let router = app(state.clone());

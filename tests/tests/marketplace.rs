@@ -544,3 +544,182 @@ async fn a_sale_through_one_instance_reaches_a_stream_on_another() {
     let IncomeEvent::SaleRecorded { sale, .. } = event;
     assert_eq!(sale.amount, Fen(333));
 }
+
+#[tokio::test]
+async fn every_documented_route_exists_and_health_and_metrics_answer() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let http = reqwest::Client::new();
+    let document: serde_json::Value = http
+        .get(format!("{}/api/v1/openapi.json", server.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.len() >= 25, "{}", paths.len());
+    for (path, operations) in paths {
+        let concrete = path.replace("{id}", "nope");
+        for method in operations.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = http
+                .request(
+                    method.clone(),
+                    format!("{}/api/v1{concrete}", server.base_url),
+                )
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            // The router's fallback says "route not found"; 405 means the verb is wrong.
+            assert!(
+                status != 405 && !body.contains("route not found"),
+                "{method} {path}: {status} {body}"
+            );
+        }
+    }
+    let health = http
+        .get(format!("{}/healthz", server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let metrics = http
+        .get(format!("{}/metrics", server.base_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("shrimp_http_responses_total{class=\"2xx\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("shrimp_http_request_duration_seconds_count"),
+        "{metrics}"
+    );
+}
+
+/// A provider whose buyers never pay: orders stay pending.
+#[derive(Debug)]
+struct NeverPaid;
+
+impl shrimp_server::PaymentProvider for NeverPaid {
+    fn name(&self) -> &'static str {
+        "never"
+    }
+
+    fn start(&self, _order_id: &str, _amount_fen: i64) -> shrimp_server::payments::PaymentStart {
+        shrimp_server::payments::PaymentStart::AwaitingBuyer {
+            qr_code: "https://qr.test/x".into(),
+        }
+    }
+}
+
+/// A published track at `price` in a fresh shop; returns (owner, shop, track).
+async fn shop_with_track(server: &TestServer, price: Fen) -> (Client, String, String) {
+    let audio = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 1.0).unwrap()).unwrap();
+    let reviewer = signed_up(server, "rv@shrimp.test").await;
+    server.grant_reviewer("rv@shrimp.test").await.unwrap();
+    let owner = signed_up(server, "ow@shrimp.test").await;
+    let shop = open_shop(
+        &owner,
+        &reviewer,
+        ShopKindView::Independent,
+        "Refunds",
+        &sample,
+    )
+    .await;
+    let track = owner
+        .create_track(
+            &shop,
+            &NewTrack {
+                title: "R".into(),
+                artists: "A".into(),
+                genre: "folk".into(),
+                price: Some(price),
+                lyrics: None,
+            },
+        )
+        .await
+        .unwrap();
+    owner.upload_audio(&track.id, sample).await.unwrap();
+    owner
+        .update_track(
+            &track.id,
+            &TrackUpdate {
+                published: Some(true),
+                ..TrackUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    (owner, shop, track.id)
+}
+
+#[tokio::test]
+async fn unpaid_orders_expire_and_grant_nothing() {
+    let clock = shrimp_server::Clock::manual(1_795_597_200_000);
+    let server = TestServer::start_with(
+        Backend::Sqlite,
+        clock.clone(),
+        std::sync::Arc::new(NeverPaid),
+    )
+    .await
+    .unwrap();
+    let (owner, shop, track) = shop_with_track(&server, Fen(200)).await;
+    let buyer = signed_up(&server, "slow@shrimp.test").await;
+    let order = buyer.create_order(&track, "k").await.unwrap();
+    assert_eq!(order.status, shrimp_api::OrderStatus::Pending);
+    assert_eq!(
+        code(&buyer.download_link(&track).await.unwrap_err()),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        shrimp_server::expire_unpaid(&server.state).await.unwrap(),
+        0,
+        "not yet"
+    );
+    clock.advance_ms(16 * 60_000);
+    assert_eq!(
+        shrimp_server::expire_unpaid(&server.state).await.unwrap(),
+        1
+    );
+    let orders = buyer.orders().await.unwrap();
+    assert_eq!(orders[0].status, shrimp_api::OrderStatus::Expired);
+    assert_eq!(owner.income(&shop).await.unwrap().balance, Fen(0));
+    assert_ledger_balances(&server).await;
+}
+
+#[tokio::test]
+async fn an_operator_refund_reverses_the_sale_exactly() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let (owner, shop, track) = shop_with_track(&server, Fen(4999)).await;
+    let buyer = signed_up(&server, "regret@shrimp.test").await;
+    let order = buyer.create_order(&track, "k").await.unwrap();
+    assert_eq!(owner.income(&shop).await.unwrap().balance, Fen(4999));
+    let operator = signed_up(&server, "op@shrimp.test").await;
+    server.grant_operator("op@shrimp.test").await.unwrap();
+    assert_eq!(
+        code(&owner.refund(&order.id).await.unwrap_err()),
+        ErrorCode::Forbidden
+    );
+    let refunded = operator.refund(&order.id).await.unwrap();
+    assert_eq!(refunded.status, shrimp_api::OrderStatus::Refunded);
+    assert_eq!(
+        code(&operator.refund(&order.id).await.unwrap_err()),
+        ErrorCode::Conflict,
+        "only once"
+    );
+    assert_eq!(owner.income(&shop).await.unwrap().balance, Fen(0));
+    assert_eq!(
+        code(&buyer.download_link(&track).await.unwrap_err()),
+        ErrorCode::Forbidden
+    );
+    assert_ledger_balances(&server).await;
+}

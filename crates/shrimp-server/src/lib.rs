@@ -23,6 +23,8 @@ mod json;
 mod limits;
 mod live;
 pub mod media;
+mod metrics;
+mod openapi;
 mod orders;
 pub mod payments;
 mod secrets;
@@ -70,12 +72,19 @@ pub fn app(state: AppState) -> Router {
         .merge(orders::routes())
         .merge(downloads::routes())
         .merge(income::routes())
+        .route("/openapi.json", get(openapi::serve))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads);
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::serve))
         .nest("/api/v1", api)
         .fallback(|| async { error::ServerError::NotFound("route") })
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -101,6 +110,7 @@ pub async fn open_state(
         live,
         payments,
         sign_in_limiter: Arc::default(),
+        metrics: Arc::default(),
         settings: Arc::new(Settings::default()),
     })
 }

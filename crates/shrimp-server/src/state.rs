@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::files::FileStore;
 use crate::limits::SignInLimiter;
 use crate::live::LiveIncome;
+use crate::metrics::Metrics;
 use crate::payments::PaymentProvider;
 use crate::secrets::SigningKey;
 use crate::storage::Database;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub live: LiveIncome,
     pub payments: Arc<dyn PaymentProvider>,
     pub sign_in_limiter: Arc<SignInLimiter>,
+    pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
 }
 

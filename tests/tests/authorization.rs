@@ -1,0 +1,297 @@
+//! Every endpoint × every kind of caller, with the expected allow or deny: no cross-shop
+//! income leak, no download without entitlement, nobody reviews their own application.
+
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
+use reqwest::Method;
+use serde_json::json;
+use shrimp_api::{ApplicationDraft, NewTrack, ShopKindView, TrackUpdate};
+use shrimp_client::{Client, Token};
+use shrimp_domain::Fen;
+use shrimp_tests::server::{Backend, TestServer, sine_file};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Listener,
+    OtherOwner,
+    Owner,
+    Reviewer,
+    Operator,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Listener,
+    Caller::OtherOwner,
+    Caller::Owner,
+    Caller::Reviewer,
+    Caller::Operator,
+];
+
+struct World {
+    server: TestServer,
+    tokens: Vec<(Caller, Option<String>)>,
+    shop: String,
+    track: String,
+    order: String,
+    application: String,
+}
+
+async fn account(server: &TestServer, email: &str) -> (Client, String) {
+    let grant = Client::new(&server.base_url)
+        .unwrap()
+        .register(email, "a long password", email)
+        .await
+        .unwrap();
+    let client = Client::new(&server.base_url)
+        .unwrap()
+        .with_token(Token::new(grant.token.clone()));
+    (client, grant.token)
+}
+
+fn draft(name: &str) -> ApplicationDraft {
+    ApplicationDraft {
+        kind: ShopKindView::Independent,
+        shop_name: name.into(),
+        legal_name: "Legal".into(),
+        contact: "c@example.com".into(),
+        payout_account: "alipay:c@example.com".into(),
+        declares_own_copyright_no_covers: true,
+    }
+}
+
+async fn world() -> World {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let audio = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 1.0).unwrap()).unwrap();
+    let (reviewer, reviewer_token) = account(&server, "reviewer@t.test").await;
+    server.grant_reviewer("reviewer@t.test").await.unwrap();
+    let (_, operator_token) = account(&server, "operator@t.test").await;
+    server.grant_operator("operator@t.test").await.unwrap();
+    let mut shops = Vec::new();
+    let mut owner_tokens = Vec::new();
+    for email in ["owner@t.test", "other@t.test"] {
+        let (owner, token) = account(&server, email).await;
+        let application = owner.create_application(&draft(email)).await.unwrap();
+        owner
+            .upload_sample(&application.id, sample.clone())
+            .await
+            .unwrap();
+        owner.submit_application(&application.id).await.unwrap();
+        shops.push((
+            owner,
+            reviewer
+                .approve(&application.id)
+                .await
+                .unwrap()
+                .shop_id
+                .unwrap(),
+        ));
+        owner_tokens.push(token);
+    }
+    let (owner, shop) = &shops[0];
+    let track = owner
+        .create_track(
+            shop,
+            &NewTrack {
+                title: "T".into(),
+                artists: "A".into(),
+                genre: "folk".into(),
+                price: Some(Fen(99)),
+                lyrics: None,
+            },
+        )
+        .await
+        .unwrap();
+    owner.upload_audio(&track.id, sample.clone()).await.unwrap();
+    owner
+        .update_track(
+            &track.id,
+            &TrackUpdate {
+                published: Some(true),
+                ..TrackUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (listener, listener_token) = account(&server, "listener@t.test").await;
+    let order = listener.create_order(&track.id, "k").await.unwrap();
+    // A pending application by someone else, for the review endpoints.
+    let (applicant, _) = account(&server, "applicant@t.test").await;
+    let application = applicant
+        .create_application(&draft("applicant"))
+        .await
+        .unwrap();
+    applicant
+        .upload_sample(&application.id, sample.clone())
+        .await
+        .unwrap();
+    applicant.submit_application(&application.id).await.unwrap();
+    World {
+        tokens: vec![
+            (Caller::Anonymous, None),
+            (Caller::Listener, Some(listener_token)),
+            (Caller::OtherOwner, Some(owner_tokens[1].clone())),
+            (Caller::Owner, Some(owner_tokens[0].clone())),
+            (Caller::Reviewer, Some(reviewer_token)),
+            (Caller::Operator, Some(operator_token)),
+        ],
+        shop: shop.clone(),
+        track: track.id,
+        order: order.id,
+        application: application.id,
+        server,
+    }
+}
+
+/// Sends one request as `caller`; returns the status.
+async fn status(
+    world: &World,
+    caller: Caller,
+    method: &Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> u16 {
+    let http = reqwest::Client::new();
+    let mut request = http.request(
+        method.clone(),
+        format!("{}/api/v1{path}", world.server.base_url),
+    );
+    if let Some((_, Some(token))) = world.tokens.iter().find(|(who, _)| *who == caller) {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn every_endpoint_allows_exactly_the_right_callers() {
+    use Caller::{Anonymous, Listener, Operator, OtherOwner, Owner, Reviewer};
+    let world = world().await;
+    let (shop, track, order, app) = (&world.shop, &world.track, &world.order, &world.application);
+    let new_track =
+        json!({"title": "N", "artists": "A", "genre": "folk", "price": null, "lyrics": null});
+    let everyone: &[Caller] = &CALLERS;
+    let signed_in: &[Caller] = &[Listener, OtherOwner, Owner, Reviewer, Operator];
+    // (method, path, body, who is allowed). Mutations that can only happen once come last.
+    let matrix: Vec<(Method, String, Option<serde_json::Value>, &[Caller])> = vec![
+        (Method::GET, "/shops".into(), None, everyone),
+        (Method::GET, format!("/shops/{shop}"), None, everyone),
+        (Method::GET, format!("/shops/{shop}/tracks"), None, everyone),
+        (Method::GET, "/tracks".into(), None, everyone),
+        (Method::GET, format!("/tracks/{track}"), None, everyone),
+        (
+            Method::GET,
+            format!("/tracks/{track}/preview"),
+            None,
+            everyone,
+        ),
+        (Method::GET, "/me".into(), None, signed_in),
+        (Method::GET, "/orders".into(), None, signed_in),
+        (
+            Method::GET,
+            format!("/orders/{order}"),
+            None,
+            &[Listener, Owner, Operator],
+        ),
+        (Method::GET, format!("/shops/{shop}/income"), None, &[Owner]),
+        (
+            Method::GET,
+            format!("/shops/{shop}/income/daily"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::GET,
+            format!("/shops/{shop}/income/tracks"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::GET,
+            format!("/shops/{shop}/statement.csv"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::POST,
+            format!("/shops/{shop}/tracks"),
+            Some(new_track),
+            &[Owner],
+        ),
+        (
+            Method::PATCH,
+            format!("/tracks/{track}"),
+            Some(json!({})),
+            &[Owner],
+        ),
+        (
+            Method::POST,
+            format!("/tracks/{track}/download-link"),
+            None,
+            &[Listener, Owner],
+        ),
+        (
+            Method::GET,
+            "/review/applications".into(),
+            None,
+            &[Reviewer],
+        ),
+        (
+            Method::GET,
+            format!("/review/applications/{app}"),
+            None,
+            &[Reviewer],
+        ),
+        (
+            Method::GET,
+            format!("/review/applications/{app}/sample"),
+            None,
+            &[Reviewer],
+        ),
+        (
+            Method::POST,
+            format!("/orders/{order}/refund"),
+            None,
+            &[Operator],
+        ),
+        (
+            Method::POST,
+            format!("/review/applications/{app}/approve"),
+            None,
+            &[Reviewer],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, body, allowed) in &matrix {
+        // Callers who must be refused go first, so a once-only mutation is tried by the
+        // allowed caller last.
+        let mut order: Vec<Caller> = CALLERS
+            .iter()
+            .copied()
+            .filter(|c| !allowed.contains(c))
+            .collect();
+        order.extend(allowed.iter().copied());
+        for caller in order {
+            let got = status(&world, caller, method, path, body.as_ref()).await;
+            let ok = if allowed.contains(&caller) {
+                (200..300).contains(&got)
+            } else if caller == Anonymous {
+                got == 401
+            } else {
+                got == 403 || got == 404
+            };
+            if !ok {
+                failures.push(format!("{method} {path} as {caller:?}: {got}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "unexpected answers:\n{}",
+        failures.join("\n")
+    );
+}
