@@ -76,14 +76,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let server = TestServer::start(Backend::Postgres).await.unwrap();
+/// One shop with enough published tracks that no buyer runs out within the measured time.
+async fn seed(server: &TestServer) -> (Client, String, Vec<String>) {
     let audio = tempfile::tempdir().unwrap();
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.3).unwrap()).unwrap();
-    let (reviewer, _) = account(&server, "r@bench.test").await;
+    let (reviewer, _) = account(server, "r@bench.test").await;
     server.grant_reviewer("r@bench.test").await.unwrap();
-    let (owner, _) = account(&server, "o@bench.test").await;
+    let (owner, _) = account(server, "o@bench.test").await;
     let application = owner
         .create_application(&ApplicationDraft {
             kind: ShopKindView::Independent,
@@ -135,6 +134,13 @@ async fn main() {
             .unwrap();
         tracks.push(track.id);
     }
+    (owner, shop, tracks)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let server = TestServer::start(Backend::Postgres).await.unwrap();
+    let (owner, shop, tracks) = seed(&server).await;
     let tracks = Arc::new(tracks);
 
     // The owner's live stream records when each order's event arrives.

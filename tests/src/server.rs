@@ -33,7 +33,7 @@ impl Drop for TestServer {
 }
 
 /// A new, empty PostgreSQL database in the test cluster; its URL.
-pub async fn postgres_database() -> anyhow::Result<String> {
+pub fn postgres_database() -> anyhow::Result<String> {
     let Ok(admin) = std::env::var("SHRIMP_TEST_POSTGRES_URL") else {
         bail!(
             "SHRIMP_TEST_POSTGRES_URL is not set: run the tests through `make test` or \
@@ -84,7 +84,7 @@ impl TestServer {
         let data = tempfile::tempdir()?;
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", data.path().join("shrimp.db").display()),
-            Backend::Postgres => postgres_database().await?,
+            Backend::Postgres => postgres_database()?,
         };
         Self::start_on(&database_url, data, clock, payments).await
     }

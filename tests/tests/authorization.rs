@@ -1,7 +1,7 @@
 //! Every endpoint × every kind of caller, with the expected allow or deny: no cross-shop
 //! income leak, no download without entitlement, nobody reviews their own application.
 
-#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // Test code: a failed unwrap is a failed test; journeys are long.
 
 use reqwest::Method;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! with replayed idempotency keys and reused keys with other bodies — zero lost or
 //! duplicated fen.
 
-#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // Test code: a failed unwrap is a failed test; journeys are long.
 
 use shrimp_api::{ApplicationDraft, ErrorCode, NewTrack, ShopKindView, TrackUpdate};
 use shrimp_client::{Client, Token};

@@ -2,9 +2,12 @@
 //! apply → review → approve → upload → buy → download → live income → statement, on SQLite
 //! and on PostgreSQL, plus the rules and the bad input around it.
 
-#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // Test code: a failed unwrap is a failed test; journeys are long.
 
+use std::fmt::Write as _;
 use std::time::Duration;
+
+use sqlx::Row;
 
 use sha2::{Digest, Sha256};
 use shrimp_api::{ApplicationDraft, ErrorCode, IncomeEvent, NewTrack, ShopKindView, TrackUpdate};
@@ -363,13 +366,14 @@ async fn story(backend: Backend) {
 fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// DESIGN.md §3: all postings sum to zero; every paid order has exactly one entitlement.
 async fn assert_ledger_balances(server: &TestServer) {
-    use sqlx::Row;
     let pool = &server.state.db.pool;
     let total: i64 =
         sqlx::query("SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS t FROM postings")
@@ -450,7 +454,6 @@ async fn bad_requests_get_clear_codes_and_change_nothing() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["code"], expected, "{body}");
     }
-    use sqlx::Row;
     let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
         .fetch_one(&server.state.db.pool)
         .await
