@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use shrimp_server::{
-    Clock, DemoProvider, SigningKey, app, grant_operator, grant_reviewer, open_state,
+    Clock, DemoProvider, SigningKey, app, expire_unpaid, grant_operator, grant_reviewer, open_state,
 };
 
 #[derive(Debug, Parser)]
@@ -100,6 +100,18 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(address = %listener.local_addr()?, "shrimp-server listening");
+            let sweeper = state.clone();
+            tokio::spawn(async move {
+                let mut every_minute = tokio::time::interval(std::time::Duration::from_mins(1));
+                loop {
+                    every_minute.tick().await;
+                    match expire_unpaid(&sweeper).await {
+                        Ok(0) => {}
+                        Ok(expired) => tracing::info!(expired, "unpaid orders expired"),
+                        Err(error) => tracing::error!(%error, "expiring unpaid orders failed"),
+                    }
+                }
+            });
             axum::serve(listener, app(state))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
