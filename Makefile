@@ -66,6 +66,14 @@ package: setup-run ui
 dev: setup-run
 	ui/node_modules/.bin/tauri dev --config '{"build":{"devUrl":"http://localhost:5173","beforeDevCommand":"npm --prefix ui run dev"}}'
 
+## Benchmarks, each a ratio against a reference measured in the same run (docs/benchmarks.md).
+.PHONY: bench
+bench:
+	@scripts/setup.sh bench
+	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_server
+	$(CARGO) run --release -p shrimp-playback --example bench_decode
+	$(CARGO) run --release -p shrimp-library --example bench -- all
+
 clean:
 	$(CARGO) clean
 	rm -rf ui/dist ui/node_modules

@@ -85,8 +85,16 @@ case "$mode" in
       install_cargo_tool cargo-nextest cargo-nextest '^0.9'
     fi
     ;;
+  bench)
+    "$0" test
+    # The scan benchmark's reference: Python's mutagen reading the same tags.
+    if ! python3 -c 'import mutagen' 2>/dev/null; then
+      say "installing Python's mutagen (the scan benchmark's reference)"
+      python3 -m pip install --quiet --disable-pip-version-check mutagen
+    fi
+    ;;
   *)
-    echo "usage: $0 run|test" >&2
+    echo "usage: $0 run|test|bench" >&2
     exit 2
     ;;
 esac

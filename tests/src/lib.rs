@@ -6,6 +6,7 @@
 
 pub mod desktop;
 pub mod process;
+pub mod pulse;
 pub mod server;
 pub mod webdriver;
 pub mod workspace;
