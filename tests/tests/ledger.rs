@@ -34,6 +34,7 @@ async fn ten_thousand_concurrent_purchases_keep_the_ledger_exact() {
 
     // Two shops; prices vary per track so sums would show any mix-up.
     let mut tracks = Vec::new();
+    let mut owners = Vec::new();
     for (index, email) in ["a@l.test", "b@l.test"].iter().enumerate() {
         let owner = account(&server, email).await;
         let application = owner
@@ -86,8 +87,29 @@ async fn ten_thousand_concurrent_purchases_keep_the_ledger_exact() {
                 .unwrap();
             tracks.push((shop.clone(), track.id, price));
         }
+        owners.push((owner, shop));
     }
 
+    // The first shop's owner watches every sale arrive live, none missing, none twice.
+    let (first_owner, first_shop) = owners.remove(0);
+    let mut stream = first_owner.income_events(&first_shop);
+    stream.connect().await.unwrap();
+    let expected_live = BUYERS * TRACKS / 2;
+    let watcher = tokio::spawn(async move {
+        let mut orders = std::collections::HashSet::new();
+        let mut last = 0;
+        while orders.len() < expected_live {
+            let event = tokio::time::timeout(std::time::Duration::from_secs(30), stream.next())
+                .await
+                .expect("a sale never reached the live stream")
+                .unwrap();
+            let shrimp_api::IncomeEvent::SaleRecorded { seq, sale } = event;
+            assert!(seq > last, "events arrive in order");
+            last = seq;
+            assert!(orders.insert(sale.order_id), "an event arrived twice");
+        }
+        orders.len()
+    });
     let mut buyers = Vec::new();
     for n in 0..BUYERS {
         buyers.push(account(&server, &format!("buyer{n}@l.test")).await);
@@ -120,6 +142,8 @@ async fn ten_thousand_concurrent_purchases_keep_the_ledger_exact() {
     for task in tasks {
         expected_total += task.await.unwrap();
     }
+
+    assert_eq!(watcher.await.unwrap(), expected_live);
 
     let pool = &server.state.db.pool;
     let one = |sql: &'static str| async move {

@@ -21,6 +21,8 @@ use crate::state::AppState;
 use crate::storage::{Database, Dialect};
 
 const CHANNEL: &str = "shrimp_outbox";
+/// Outbox rows read per query; a full batch is followed at once by the next.
+const BATCH: i64 = 500;
 
 /// Wakes stream tasks when the outbox may have grown.
 #[derive(Debug, Clone)]
@@ -80,6 +82,16 @@ pub async fn record(
     payload: &serde_json::Value,
     now_ms: i64,
 ) -> Result<()> {
+    if dialect == Dialect::Postgres {
+        // Concurrent transactions would otherwise commit outbox rows out of sequence order, and
+        // a reader that has passed a number never looks back. Holding this shop's lock from
+        // taking the number to the commit keeps each shop's events committed in order.
+        // (SQLite has one writer at a time, so it cannot happen there.)
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(shop_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::query("INSERT INTO outbox (shop_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)")
         .bind(shop_id)
         .bind(kind)
@@ -100,10 +112,11 @@ pub async fn record(
 /// Events for `shop_id` after `after_seq`, oldest first.
 pub async fn read_after(db: &Database, shop_id: &str, after_seq: i64) -> Result<Vec<IncomeEvent>> {
     let rows = sqlx::query(
-        "SELECT seq, payload FROM outbox WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT 500",
+        "SELECT seq, payload FROM outbox WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(shop_id)
     .bind(after_seq)
+    .bind(BATCH)
     .fetch_all(&db.pool)
     .await?;
     let mut events = Vec::with_capacity(rows.len());
@@ -154,8 +167,10 @@ pub async fn stream(
             return;
         }
         loop {
+            let mut backlog = false;
             match read_after(&state.db, &shop_id, last).await {
                 Ok(events) => {
+                    backlog = events.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
                     for event in events {
                         let IncomeEvent::SaleRecorded { seq, .. } = &event;
                         last = *seq;
@@ -172,6 +187,9 @@ pub async fn stream(
                     }
                 }
                 Err(error) => tracing::error!(%error, "reading the outbox failed"),
+            }
+            if backlog {
+                continue;
             }
             // Wait for a wake-up; poll now and then anyway in case one was missed.
             tokio::select! {
