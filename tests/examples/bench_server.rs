@@ -12,10 +12,10 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shrimp_api::{ApplicationDraft, IncomeEvent, NewTrack, ShopKindView, TrackUpdate};
-use shrimp_client::{Client, Token};
+use shrimp_api::{IncomeEvent, ShopKindView};
+use shrimp_client::Client;
 use shrimp_domain::Fen;
-use shrimp_tests::server::{Backend, TestServer, sine_file};
+use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 32;
@@ -52,18 +52,8 @@ fn pgbench_tps(database_url: &str) -> f64 {
         .unwrap_or_else(|| panic!("no tps in pgbench output:\n{text}"))
 }
 
-async fn account(server: &TestServer, email: &str) -> (Client, String) {
-    let grant = Client::new(&server.base_url)
-        .unwrap()
-        .register(email, "a long password", email)
-        .await
-        .unwrap();
-    (
-        Client::new(&server.base_url)
-            .unwrap()
-            .with_token(Token::new(grant.token.clone())),
-        grant.token,
-    )
+async fn account(server: &TestServer, email: &str) -> Client {
+    story::account(server, email).await.unwrap()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -80,59 +70,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn seed(server: &TestServer) -> (Client, String, Vec<String>) {
     let audio = tempfile::tempdir().unwrap();
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.3).unwrap()).unwrap();
-    let (reviewer, _) = account(server, "r@bench.test").await;
+    let reviewer = account(server, "r@bench.test").await;
     server.grant_reviewer("r@bench.test").await.unwrap();
-    let (owner, _) = account(server, "o@bench.test").await;
-    let application = owner
-        .create_application(&ApplicationDraft {
-            kind: ShopKindView::Independent,
-            shop_name: "Bench".into(),
-            legal_name: "B".into(),
-            contact: "c".into(),
-            payout_account: "p".into(),
-            declares_own_copyright_no_covers: true,
-        })
+    let owner = account(server, "o@bench.test").await;
+    let kind = ShopKindView::Independent;
+    let shop = story::open_shop(&owner, &reviewer, kind, "Bench", &sample)
         .await
         .unwrap();
-    owner
-        .upload_sample(&application.id, sample.clone())
-        .await
-        .unwrap();
-    owner.submit_application(&application.id).await.unwrap();
-    let shop = reviewer
-        .approve(&application.id)
-        .await
-        .unwrap()
-        .shop_id
-        .unwrap();
-    // Enough tracks that no client runs out within the measured time.
     let mut tracks = Vec::new();
     for n in 0..400 {
-        let track = owner
-            .create_track(
-                &shop,
-                &NewTrack {
-                    title: format!("T{n}"),
-                    artists: "A".into(),
-                    genre: "g".into(),
-                    price: Some(Fen(80)),
-                    lyrics: None,
-                },
-            )
-            .await
-            .unwrap();
-        owner.upload_audio(&track.id, sample.clone()).await.unwrap();
-        owner
-            .update_track(
-                &track.id,
-                &TrackUpdate {
-                    published: Some(true),
-                    ..TrackUpdate::default()
-                },
-            )
-            .await
-            .unwrap();
-        tracks.push(track.id);
+        let title = format!("T{n}");
+        let track = story::publish_track(&owner, &shop, &title, Some(Fen(80)), &sample);
+        tracks.push(track.await.unwrap());
     }
     (owner, shop, tracks)
 }
@@ -161,7 +110,7 @@ async fn main() {
     let deadline = started + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
     for n in 0..CLIENTS {
-        let (buyer, _) = account(&server, &format!("b{n}@bench.test")).await;
+        let buyer = account(&server, &format!("b{n}@bench.test")).await;
         let tracks = tracks.clone();
         tasks.push(tokio::spawn(async move {
             let mut sent = Vec::new();

@@ -161,3 +161,88 @@ pub fn sine_file(
     }
     Ok(path)
 }
+
+/// Actions every marketplace test needs, through the public client.
+pub mod story {
+    use shrimp_api::{ApplicationDraft, NewTrack, ShopKindView, TrackUpdate};
+    use shrimp_client::{Client, Token};
+    use shrimp_domain::Fen;
+
+    use super::TestServer;
+
+    /// The password every test account uses.
+    pub const PASSWORD: &str = "a long password";
+
+    /// Registers `email` and returns a client signed in as it.
+    pub async fn account(server: &TestServer, email: &str) -> anyhow::Result<Client> {
+        Ok(account_with_token(server, email).await?.0)
+    }
+
+    /// Registers `email`; returns a signed-in client and the raw session token.
+    pub async fn account_with_token(
+        server: &TestServer,
+        email: &str,
+    ) -> anyhow::Result<(Client, String)> {
+        let grant = Client::new(&server.base_url)?
+            .register(email, PASSWORD, email)
+            .await?;
+        let client = Client::new(&server.base_url)?.with_token(Token::new(grant.token.clone()));
+        Ok((client, grant.token))
+    }
+
+    /// A complete application with the copyright declaration made.
+    pub fn draft(kind: ShopKindView, name: &str) -> ApplicationDraft {
+        ApplicationDraft {
+            kind,
+            shop_name: name.into(),
+            legal_name: "李明".into(),
+            contact: "liming@example.com".into(),
+            payout_account: "alipay:liming@example.com".into(),
+            declares_own_copyright_no_covers: true,
+        }
+    }
+
+    /// Applies with `sample`, gets approved by `reviewer`; returns the new shop's id.
+    pub async fn open_shop(
+        owner: &Client,
+        reviewer: &Client,
+        kind: ShopKindView,
+        name: &str,
+        sample: &[u8],
+    ) -> anyhow::Result<String> {
+        let application = owner.create_application(&draft(kind, name)).await?;
+        owner
+            .upload_sample(&application.id, sample.to_vec())
+            .await?;
+        owner.submit_application(&application.id).await?;
+        let approved = reviewer.approve(&application.id).await?;
+        approved
+            .shop_id
+            .ok_or_else(|| anyhow::anyhow!("approval opened no shop"))
+    }
+
+    /// Adds a track to `shop`, uploads `audio` and publishes it; returns the track's id.
+    pub async fn publish_track(
+        owner: &Client,
+        shop: &str,
+        title: &str,
+        price: Option<Fen>,
+        audio: &[u8],
+    ) -> anyhow::Result<String> {
+        let new = NewTrack {
+            title: title.into(),
+            artists: "Artist".into(),
+            genre: "folk".into(),
+            price,
+            lyrics: None,
+        };
+        let track = owner.create_track(shop, &new).await?;
+        owner.upload_audio(&track.id, audio.to_vec()).await?;
+        let publish = TrackUpdate {
+            published: Some(true),
+            ..TrackUpdate::default()
+        };
+        owner.update_track(&track.id, &publish).await?;
+        Ok(track.id)
+    }
+}

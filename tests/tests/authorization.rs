@@ -5,10 +5,10 @@
 
 use reqwest::Method;
 use serde_json::json;
-use shrimp_api::{ApplicationDraft, NewTrack, ShopKindView, TrackUpdate};
-use shrimp_client::{Client, Token};
+use shrimp_api::{ApplicationDraft, ShopKindView};
+use shrimp_client::Client;
 use shrimp_domain::Fen;
-use shrimp_tests::server::{Backend, TestServer, sine_file};
+use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
@@ -38,27 +38,13 @@ struct World {
     application: String,
 }
 
+/// A new account: its client and its raw token (the matrix sends requests by hand).
 async fn account(server: &TestServer, email: &str) -> (Client, String) {
-    let grant = Client::new(&server.base_url)
-        .unwrap()
-        .register(email, "a long password", email)
-        .await
-        .unwrap();
-    let client = Client::new(&server.base_url)
-        .unwrap()
-        .with_token(Token::new(grant.token.clone()));
-    (client, grant.token)
+    story::account_with_token(server, email).await.unwrap()
 }
 
 fn draft(name: &str) -> ApplicationDraft {
-    ApplicationDraft {
-        kind: ShopKindView::Independent,
-        shop_name: name.into(),
-        legal_name: "Legal".into(),
-        contact: "c@example.com".into(),
-        payout_account: "alipay:c@example.com".into(),
-        declares_own_copyright_no_covers: true,
-    }
+    story::draft(ShopKindView::Independent, name)
 }
 
 async fn world() -> World {
@@ -73,50 +59,19 @@ async fn world() -> World {
     let mut owner_tokens = Vec::new();
     for email in ["owner@t.test", "other@t.test"] {
         let (owner, token) = account(&server, email).await;
-        let application = owner.create_application(&draft(email)).await.unwrap();
-        owner
-            .upload_sample(&application.id, sample.clone())
+        let kind = ShopKindView::Independent;
+        let shop = story::open_shop(&owner, &reviewer, kind, email, &sample)
             .await
             .unwrap();
-        owner.submit_application(&application.id).await.unwrap();
-        shops.push((
-            owner,
-            reviewer
-                .approve(&application.id)
-                .await
-                .unwrap()
-                .shop_id
-                .unwrap(),
-        ));
+        shops.push((owner, shop));
         owner_tokens.push(token);
     }
     let (owner, shop) = &shops[0];
-    let track = owner
-        .create_track(
-            shop,
-            &NewTrack {
-                title: "T".into(),
-                artists: "A".into(),
-                genre: "folk".into(),
-                price: Some(Fen(99)),
-                lyrics: None,
-            },
-        )
-        .await
-        .unwrap();
-    owner.upload_audio(&track.id, sample.clone()).await.unwrap();
-    owner
-        .update_track(
-            &track.id,
-            &TrackUpdate {
-                published: Some(true),
-                ..TrackUpdate::default()
-            },
-        )
+    let track = story::publish_track(owner, shop, "T", Some(Fen(99)), &sample)
         .await
         .unwrap();
     let (listener, listener_token) = account(&server, "listener@t.test").await;
-    let order = listener.create_order(&track.id, "k").await.unwrap();
+    let order = listener.create_order(&track, "k").await.unwrap();
     // A pending application by someone else, for the review endpoints.
     let (applicant, _) = account(&server, "applicant@t.test").await;
     let application = applicant
@@ -138,7 +93,7 @@ async fn world() -> World {
             (Caller::Operator, Some(operator_token)),
         ],
         shop: shop.clone(),
-        track: track.id,
+        track,
         order: order.id,
         application: application.id,
         server,

@@ -4,24 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // Test code: a failed unwrap is a failed test; journeys are long.
 
-use shrimp_api::{ApplicationDraft, ErrorCode, NewTrack, ShopKindView, TrackUpdate};
-use shrimp_client::{Client, Token};
+use shrimp_api::{ErrorCode, ShopKindView};
+use shrimp_client::Client;
 use shrimp_domain::Fen;
-use shrimp_tests::server::{Backend, TestServer, sine_file};
+use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 use sqlx::Row;
 
 const BUYERS: usize = 50;
 const TRACKS: usize = 200;
 
 async fn account(server: &TestServer, email: &str) -> Client {
-    let grant = Client::new(&server.base_url)
-        .unwrap()
-        .register(email, "a long password", email)
-        .await
-        .unwrap();
-    Client::new(&server.base_url)
-        .unwrap()
-        .with_token(Token::new(grant.token))
+    story::account(server, email).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -37,55 +30,16 @@ async fn ten_thousand_concurrent_purchases_keep_the_ledger_exact() {
     let mut owners = Vec::new();
     for (index, email) in ["a@l.test", "b@l.test"].iter().enumerate() {
         let owner = account(&server, email).await;
-        let application = owner
-            .create_application(&ApplicationDraft {
-                kind: ShopKindView::Independent,
-                shop_name: format!("Shop {index}"),
-                legal_name: "L".into(),
-                contact: "c".into(),
-                payout_account: "p".into(),
-                declares_own_copyright_no_covers: true,
-            })
+        let kind = ShopKindView::Independent;
+        let name = format!("Shop {index}");
+        let shop = story::open_shop(&owner, &reviewer, kind, &name, &sample)
             .await
-            .unwrap();
-        owner
-            .upload_sample(&application.id, sample.clone())
-            .await
-            .unwrap();
-        owner.submit_application(&application.id).await.unwrap();
-        let shop = reviewer
-            .approve(&application.id)
-            .await
-            .unwrap()
-            .shop_id
             .unwrap();
         for n in 0..TRACKS / 2 {
             let price = Fen(i64::try_from(n % 37).unwrap() * 13 + 1);
-            let track = owner
-                .create_track(
-                    &shop,
-                    &NewTrack {
-                        title: format!("T{n}"),
-                        artists: "A".into(),
-                        genre: "g".into(),
-                        price: Some(price),
-                        lyrics: None,
-                    },
-                )
-                .await
-                .unwrap();
-            owner.upload_audio(&track.id, sample.clone()).await.unwrap();
-            owner
-                .update_track(
-                    &track.id,
-                    &TrackUpdate {
-                        published: Some(true),
-                        ..TrackUpdate::default()
-                    },
-                )
-                .await
-                .unwrap();
-            tracks.push((shop.clone(), track.id, price));
+            let title = format!("T{n}");
+            let track = story::publish_track(&owner, &shop, &title, Some(price), &sample);
+            tracks.push((shop.clone(), track.await.unwrap(), price));
         }
         owners.push((owner, shop));
     }

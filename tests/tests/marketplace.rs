@@ -13,30 +13,18 @@ use sha2::{Digest, Sha256};
 use shrimp_api::{ApplicationDraft, ErrorCode, IncomeEvent, NewTrack, ShopKindView, TrackUpdate};
 use shrimp_client::{Client, ClientError, Token, TrackQuery};
 use shrimp_domain::Fen;
-use shrimp_tests::server::{Backend, TestServer, sine_file};
+use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 
 fn code(error: &ClientError) -> ErrorCode {
     error.code()
 }
 
 async fn signed_up(server: &TestServer, email: &str) -> Client {
-    let anonymous = Client::new(&server.base_url).unwrap();
-    let grant = anonymous
-        .register(email, "a long password", email)
-        .await
-        .unwrap();
-    anonymous.with_token(Token::new(grant.token))
+    story::account(server, email).await.unwrap()
 }
 
 fn draft(kind: ShopKindView, name: &str) -> ApplicationDraft {
-    ApplicationDraft {
-        kind,
-        shop_name: name.into(),
-        legal_name: "李明".into(),
-        contact: "liming@example.com".into(),
-        payout_account: "alipay:liming@example.com".into(),
-        declares_own_copyright_no_covers: true,
-    }
+    story::draft(kind, name)
 }
 
 /// Applies, gets approved by `reviewer`, and returns the new shop's id.
@@ -47,14 +35,9 @@ async fn open_shop(
     name: &str,
     sample: &[u8],
 ) -> String {
-    let application = owner.create_application(&draft(kind, name)).await.unwrap();
-    owner
-        .upload_sample(&application.id, sample.to_vec())
+    story::open_shop(owner, reviewer, kind, name, sample)
         .await
-        .unwrap();
-    owner.submit_application(&application.id).await.unwrap();
-    let approved = reviewer.approve(&application.id).await.unwrap();
-    approved.shop_id.unwrap()
+        .unwrap()
 }
 
 async fn story(backend: Backend) {
@@ -638,31 +621,10 @@ async fn shop_with_track(server: &TestServer, price: Fen) -> (Client, String, St
         &sample,
     )
     .await;
-    let track = owner
-        .create_track(
-            &shop,
-            &NewTrack {
-                title: "R".into(),
-                artists: "A".into(),
-                genre: "folk".into(),
-                price: Some(price),
-                lyrics: None,
-            },
-        )
+    let track = story::publish_track(&owner, &shop, "R", Some(price), &sample)
         .await
         .unwrap();
-    owner.upload_audio(&track.id, sample).await.unwrap();
-    owner
-        .update_track(
-            &track.id,
-            &TrackUpdate {
-                published: Some(true),
-                ..TrackUpdate::default()
-            },
-        )
-        .await
-        .unwrap();
-    (owner, shop, track.id)
+    (owner, shop, track)
 }
 
 #[tokio::test]
@@ -735,31 +697,9 @@ async fn a_resumed_stream_delivers_a_long_backlog_in_order_without_gaps() {
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.2).unwrap()).unwrap();
     let mut tracks = vec![first_track];
     for n in 0..19 {
-        let track = owner
-            .create_track(
-                &shop,
-                &NewTrack {
-                    title: format!("B{n}"),
-                    artists: "A".into(),
-                    genre: "folk".into(),
-                    price: Some(Fen(1)),
-                    lyrics: None,
-                },
-            )
-            .await
-            .unwrap();
-        owner.upload_audio(&track.id, sample.clone()).await.unwrap();
-        owner
-            .update_track(
-                &track.id,
-                &TrackUpdate {
-                    published: Some(true),
-                    ..TrackUpdate::default()
-                },
-            )
-            .await
-            .unwrap();
-        tracks.push(track.id);
+        let title = format!("B{n}");
+        let track = story::publish_track(&owner, &shop, &title, Some(Fen(1)), &sample);
+        tracks.push(track.await.unwrap());
     }
     // More sales than one outbox read returns (500), all before the stream connects.
     for n in 0..32 {
