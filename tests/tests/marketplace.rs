@@ -486,28 +486,7 @@ async fn a_sale_through_one_instance_reaches_a_stream_on_another() {
         &sample,
     )
     .await;
-    let track = owner
-        .create_track(
-            &shop,
-            &NewTrack {
-                title: "Echo".into(),
-                artists: "O".into(),
-                genre: "ambient".into(),
-                price: Some(Fen(333)),
-                lyrics: None,
-            },
-        )
-        .await
-        .unwrap();
-    owner.upload_audio(&track.id, sample.clone()).await.unwrap();
-    owner
-        .update_track(
-            &track.id,
-            &TrackUpdate {
-                published: Some(true),
-                ..TrackUpdate::default()
-            },
-        )
+    let track = story::publish_track(&owner, &shop, "Echo", Some(Fen(333)), &sample)
         .await
         .unwrap();
 
@@ -522,7 +501,7 @@ async fn a_sale_through_one_instance_reaches_a_stream_on_another() {
         .income_events(&shop);
     stream.connect().await.unwrap();
     let buyer = signed_up(&first, "b@shrimp.test").await;
-    buyer.create_order(&track.id, "only").await.unwrap();
+    buyer.create_order(&track, "only").await.unwrap();
     let event = tokio::time::timeout(Duration::from_secs(3), stream.next())
         .await
         .unwrap()

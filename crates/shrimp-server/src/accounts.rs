@@ -151,21 +151,27 @@ async fn me(user: CurrentUser) -> Json<UserView> {
 
 /// Operator action from the command line: make an existing account a reviewer.
 pub async fn grant_reviewer(state: &AppState, email: &str) -> Result<()> {
-    let email = normalise_email(email)?;
-    let updated = sqlx::query("UPDATE users SET is_reviewer = 1 WHERE email = $1")
-        .bind(&email)
-        .execute(&state.db.pool)
-        .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ServerError::NotFound("account"));
-    }
-    Ok(())
+    grant(
+        state,
+        email,
+        "UPDATE users SET is_reviewer = 1 WHERE email = $1",
+    )
+    .await
 }
 
 /// Operator action from the command line: make an existing account an operator.
 pub async fn grant_operator(state: &AppState, email: &str) -> Result<()> {
+    grant(
+        state,
+        email,
+        "UPDATE users SET is_operator = 1 WHERE email = $1",
+    )
+    .await
+}
+
+async fn grant(state: &AppState, email: &str, statement: &'static str) -> Result<()> {
     let email = normalise_email(email)?;
-    let updated = sqlx::query("UPDATE users SET is_operator = 1 WHERE email = $1")
+    let updated = sqlx::query(statement)
         .bind(&email)
         .execute(&state.db.pool)
         .await?;

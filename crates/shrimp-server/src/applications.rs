@@ -17,7 +17,6 @@ use sqlx::any::AnyRow;
 use crate::auth::CurrentUser;
 use crate::error::{Result, ServerError};
 use crate::json::JsonBody;
-use crate::media;
 use crate::secrets::new_id;
 use crate::state::AppState;
 use crate::streaming::serve_object;
@@ -332,18 +331,12 @@ async fn upload_sample(
             "the sample can only change before submitting",
         ));
     }
-    let upload = state
+    let sample = state
         .files
-        .receive(body, state.settings.max_upload_bytes)
+        .accept_audio(body, state.settings.max_upload_bytes, false)
         .await?;
-    let path = upload.path().to_path_buf();
-    tokio::task::spawn_blocking(move || media::inspect(&path, false))
-        .await
-        .map_err(|error| ServerError::Internal(error.to_string()))?
-        .map_err(|error| ServerError::UnsupportedMedia(error.to_string()))?;
-    let sha256 = state.files.place(upload)?;
     sqlx::query("UPDATE shop_applications SET sample_sha256 = $1, updated_at = $2 WHERE id = $3")
-        .bind(&sha256)
+        .bind(&sample.sha256)
         .bind(state.clock.now_ms())
         .bind(&id)
         .execute(&state.db.pool)

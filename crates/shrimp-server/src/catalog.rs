@@ -21,7 +21,6 @@ use crate::applications::{parse_text, shop_kind};
 use crate::auth::CurrentUser;
 use crate::error::{Result, ServerError};
 use crate::json::JsonBody;
-use crate::media;
 use crate::secrets::new_id;
 use crate::state::AppState;
 use crate::streaming::serve_object;
@@ -344,29 +343,18 @@ async fn upload_audio(
 ) -> Result<Json<TrackView>> {
     let track = load_track(&state, &id).await?;
     user.require_shop(&track.shop_id)?;
-    let upload = state
+    let audio = state
         .files
-        .receive(body, state.settings.max_upload_bytes)
+        .accept_audio(body, state.settings.max_upload_bytes, true)
         .await?;
-    let path = upload.path().to_path_buf();
-    let (info, preview) = tokio::task::spawn_blocking(move || media::inspect(&path, true))
-        .await
-        .map_err(|error| ServerError::Internal(error.to_string()))?
-        .map_err(|error| ServerError::UnsupportedMedia(error.to_string()))?;
-    let size = upload.size;
-    let sha256 = state.files.place(upload)?;
-    let preview_sha256 = match preview {
-        Some(bytes) => Some(state.files.put(&bytes)?),
-        None => None,
-    };
     sqlx::query(
         "UPDATE tracks SET audio_sha256 = $1, audio_size = $2, duration_ms = $3, preview_sha256 = $4 \
          WHERE id = $5",
     )
-    .bind(&sha256)
-    .bind(i64::try_from(size).unwrap_or(i64::MAX))
-    .bind(i64::try_from(info.duration_ms()).unwrap_or(i64::MAX))
-    .bind(preview_sha256)
+    .bind(&audio.sha256)
+    .bind(i64::try_from(audio.size).unwrap_or(i64::MAX))
+    .bind(i64::try_from(audio.info.duration_ms()).unwrap_or(i64::MAX))
+    .bind(audio.preview_sha256)
     .bind(&id)
     .execute(&state.db.pool)
     .await?;

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{Result, ServerError};
+use crate::media;
 use crate::secrets::new_id;
 
 #[derive(Debug, Clone)]
@@ -116,6 +117,44 @@ impl FileStore {
             std::fs::rename(&temp, &target).map_err(io_error)?;
         }
         Ok(sha256)
+    }
+}
+
+/// An accepted audio upload: stored, decoded, described.
+#[derive(Debug)]
+pub struct AcceptedAudio {
+    pub sha256: String,
+    pub size: u64,
+    pub info: media::AudioInfo,
+    /// The stored preview clip's hash, when one was asked for.
+    pub preview_sha256: Option<String>,
+}
+
+impl FileStore {
+    /// Streams `body` in, decodes all of it off the async threads, and only then places it
+    /// (and its preview, if `with_preview`). Anything that is not good audio leaves nothing.
+    pub async fn accept_audio(
+        &self,
+        body: Body,
+        limit: u64,
+        with_preview: bool,
+    ) -> Result<AcceptedAudio> {
+        let upload = self.receive(body, limit).await?;
+        let path = upload.path().to_path_buf();
+        let (info, preview) =
+            tokio::task::spawn_blocking(move || media::inspect(&path, with_preview))
+                .await
+                .map_err(|error| ServerError::Internal(error.to_string()))?
+                .map_err(|error| ServerError::UnsupportedMedia(error.to_string()))?;
+        let size = upload.size;
+        let sha256 = self.place(upload)?;
+        let preview_sha256 = preview.map(|bytes| self.put(&bytes)).transpose()?;
+        Ok(AcceptedAudio {
+            sha256,
+            size,
+            info,
+            preview_sha256,
+        })
     }
 }
 

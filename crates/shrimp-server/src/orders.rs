@@ -153,6 +153,10 @@ async fn create(
     };
     tx.commit().await?;
     state.live.committed(state.db.dialect);
+    if status == StatusCode::CREATED {
+        // Counted once the sale is committed, never for a rolled-back one.
+        state.metrics.sale_recorded(amount.0);
+    }
     let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
         .bind(&order_id)
         .fetch_one(&state.db.pool)
