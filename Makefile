@@ -71,6 +71,8 @@ dev: setup-run
 bench:
 	@scripts/setup.sh bench
 	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_server
+	$(CARGO) build --release -p shrimp-server
+	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_settlement
 	$(CARGO) run --release -p shrimp-playback --example bench_decode
 	$(CARGO) run --release -p shrimp-library --example bench -- all
 

@@ -3,7 +3,7 @@
 
 use tauri::Runtime;
 
-use crate::commands;
+use crate::{commands, events};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/ipc/bindings.ts";
@@ -11,7 +11,31 @@ pub const BINDINGS_PATH: &str = "../ui/src/ipc/bindings.ts";
 /// Every command and event the webview may use.
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
-        .commands(tauri_specta::collect_commands![commands::app_status])
+        .commands(tauri_specta::collect_commands![
+            commands::app_status,
+            commands::backend::backend_status,
+            commands::backend::retry_backend,
+            commands::backend::reset_demo,
+            commands::backend::switch_persona,
+            commands::backend::simulator_settings,
+            commands::backend::set_simulator,
+            commands::store::store_home,
+            commands::store::search_tracks,
+            commands::store::track_page,
+            commands::store::release_page,
+            commands::store::shop_page,
+            commands::store::buy_track,
+            commands::store::my_orders,
+            commands::dashboard::dashboard,
+            commands::dashboard::watch_income,
+            commands::dashboard::review_inbox,
+            commands::dashboard::approve_application,
+            commands::dashboard::reject_application,
+        ])
+        .events(tauri_specta::collect_events![
+            events::BackendStatusChanged,
+            events::IncomeEventReceived
+        ])
 }
 
 /// Renders the TypeScript bindings to `path`.

@@ -8,10 +8,13 @@
 mod args;
 mod command_names;
 mod commands;
+mod covers;
+mod events;
 pub mod ipc;
 mod window;
 
 use shrimp_core::{AppPaths, Core};
+use tauri::Manager as _;
 
 pub use command_names::COMMANDS;
 pub use commands::CoreState;
@@ -31,9 +34,14 @@ pub fn run() {
     let builder = ipc::builder::<tauri::Wry>();
     let result = tauri::Builder::default()
         .manage(CoreState::new(core))
+        .manage(commands::dashboard::IncomeWatch::default())
         .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {
             builder.mount_events(app);
+            app.state::<commands::dashboard::IncomeWatch>()
+                .connect(app.handle());
+            commands::backend::start(app.handle(), &app.state::<CoreState>());
             window::open_main(app, webview_dir)?;
             Ok(())
         })

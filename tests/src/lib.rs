@@ -4,6 +4,7 @@
 //! needs (each stopped by its PID when the test ends) and drive the real desktop app through
 //! WebDriver. It holds no product logic: tests use it to reach the product from outside.
 
+pub mod alipay_gateway;
 pub mod desktop;
 pub mod process;
 pub mod pulse;

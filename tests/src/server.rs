@@ -235,6 +235,8 @@ pub mod story {
             genre: "folk".into(),
             price,
             lyrics: None,
+            release_id: None,
+            track_number: None,
         };
         let track = owner.create_track(shop, &new).await?;
         owner.upload_audio(&track.id, audio.to_vec()).await?;

@@ -12,7 +12,11 @@ use serde_json::Value;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("shrimp-domain", &[]),
     ("shrimp-api", &["shrimp-domain"]),
-    ("shrimp-server", &["shrimp-domain", "shrimp-api"]),
+    ("shrimp-synth", &[]),
+    (
+        "shrimp-server",
+        &["shrimp-domain", "shrimp-api", "shrimp-synth"],
+    ),
     ("shrimp-client", &["shrimp-domain", "shrimp-api"]),
     ("shrimp-playback", &["shrimp-domain"]),
     ("shrimp-library", &["shrimp-domain"]),

@@ -36,6 +36,7 @@ struct World {
     track: String,
     order: String,
     application: String,
+    payout: String,
 }
 
 /// A new account: its client and its raw token (the matrix sends requests by hand).
@@ -72,6 +73,7 @@ async fn world() -> World {
         .unwrap();
     let (listener, listener_token) = account(&server, "listener@t.test").await;
     let order = listener.create_order(&track, "k").await.unwrap();
+    let payout = owner.request_payout(shop, Fen(1), "p").await.unwrap();
     // A pending application by someone else, for the review endpoints.
     let (applicant, _) = account(&server, "applicant@t.test").await;
     let application = applicant
@@ -96,6 +98,7 @@ async fn world() -> World {
         track,
         order: order.id,
         application: application.id,
+        payout: payout.id,
         server,
     }
 }
@@ -116,6 +119,8 @@ async fn status(
     if let Some((_, Some(token))) = world.tokens.iter().find(|(who, _)| *who == caller) {
         request = request.bearer_auth(token);
     }
+    // Money-moving endpoints need a key; everything else ignores it.
+    request = request.header("Idempotency-Key", format!("{caller:?}"));
     if let Some(body) = body {
         request = request.json(body);
     }
@@ -127,6 +132,7 @@ async fn every_endpoint_allows_exactly_the_right_callers() {
     use Caller::{Anonymous, Listener, Operator, OtherOwner, Owner, Reviewer};
     let world = world().await;
     let (shop, track, order, app) = (&world.shop, &world.track, &world.order, &world.application);
+    let payout = &world.payout;
     let new_track =
         json!({"title": "N", "artists": "A", "genre": "folk", "price": null, "lyrics": null});
     let everyone: &[Caller] = &CALLERS;
@@ -207,6 +213,72 @@ async fn every_endpoint_allows_exactly_the_right_callers() {
             None,
             &[Reviewer],
         ),
+        (Method::GET, "/subscription/terms".into(), None, everyone),
+        (Method::GET, "/subscription".into(), None, signed_in),
+        (
+            Method::GET,
+            "/subscription/statements".into(),
+            None,
+            signed_in,
+        ),
+        (Method::GET, format!("/payments/{order}"), None, &[Listener]),
+        (
+            Method::GET,
+            format!("/shops/{shop}/income/subscription"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::GET,
+            format!("/shops/{shop}/subscription-statements"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::GET,
+            format!("/shops/{shop}/payouts"),
+            None,
+            &[Owner],
+        ),
+        (
+            Method::PUT,
+            format!("/shops/{shop}/payout-schedule"),
+            Some(json!({"cadence": "monthly", "minimum": 10000})),
+            &[Owner],
+        ),
+        (
+            Method::POST,
+            format!("/shops/{shop}/payouts"),
+            Some(json!({"amount": 1})),
+            &[Owner],
+        ),
+        (Method::GET, "/settlements".into(), None, &[Operator]),
+        (Method::GET, "/payouts".into(), None, &[Operator]),
+        (
+            Method::PUT,
+            "/subscription/plan".into(),
+            Some(json!({"price": 1000, "daily_download_cap": 100})),
+            &[Operator],
+        ),
+        (
+            Method::POST,
+            "/settlements/2020-01".into(),
+            None,
+            &[Operator],
+        ),
+        (
+            Method::POST,
+            format!("/payouts/{payout}/sent"),
+            None,
+            &[Operator],
+        ),
+        (
+            Method::POST,
+            "/subscription".into(),
+            Some(json!({})),
+            signed_in,
+        ),
+        (Method::POST, "/subscription/cancel".into(), None, signed_in),
         (
             Method::POST,
             format!("/orders/{order}/refund"),

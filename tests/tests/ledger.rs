@@ -57,7 +57,9 @@ async fn ten_thousand_concurrent_purchases_keep_the_ledger_exact() {
                 .await
                 .expect("a sale never reached the live stream")
                 .unwrap();
-            let shrimp_api::IncomeEvent::SaleRecorded { seq, sale } = event;
+            let shrimp_api::IncomeEvent::SaleRecorded { seq, sale } = event else {
+                panic!("only sales happen here, got {event:?}");
+            };
             assert!(seq > last, "events arrive in order");
             last = seq;
             assert!(orders.insert(sale.order_id), "an event arrived twice");

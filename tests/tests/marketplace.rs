@@ -144,6 +144,8 @@ async fn story(backend: Backend) {
         genre: "folk".into(),
         price: Some(Fen(5001)),
         lyrics: None,
+        release_id: None,
+        track_number: None,
     };
     assert_eq!(
         code(
@@ -248,7 +250,9 @@ async fn story(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let IncomeEvent::SaleRecorded { sale, .. } = event;
+    let IncomeEvent::SaleRecorded { sale, .. } = event else {
+        panic!("expected a sale, got {event:?}");
+    };
     assert_eq!(
         (sale.order_id.as_str(), sale.amount),
         (order.id.as_str(), Fen(150))
@@ -319,6 +323,8 @@ async fn story(backend: Backend) {
                 genre: "rock".into(),
                 price: Some(Fen(120)),
                 lyrics: None,
+                release_id: None,
+                track_number: None,
             },
         )
         .await
@@ -333,6 +339,8 @@ async fn story(backend: Backend) {
                 genre: "rock".into(),
                 price: None,
                 lyrics: None,
+                release_id: None,
+                track_number: None,
             },
         )
         .await
@@ -506,7 +514,9 @@ async fn a_sale_through_one_instance_reaches_a_stream_on_another() {
         .await
         .unwrap()
         .unwrap();
-    let IncomeEvent::SaleRecorded { sale, .. } = event;
+    let IncomeEvent::SaleRecorded { sale, .. } = event else {
+        panic!("expected a sale, got {event:?}");
+    };
     assert_eq!(sale.amount, Fen(333));
 }
 
@@ -578,10 +588,18 @@ impl shrimp_server::PaymentProvider for NeverPaid {
         "never"
     }
 
-    fn start(&self, _order_id: &str, _amount_fen: i64) -> shrimp_server::payments::PaymentStart {
-        shrimp_server::payments::PaymentStart::AwaitingBuyer {
-            qr_code: "https://qr.test/x".into(),
-        }
+    fn start<'a>(
+        &'a self,
+        _request: shrimp_server::payments::PaymentRequest<'a>,
+    ) -> shrimp_server::payments::BoxFuture<
+        'a,
+        Result<shrimp_server::payments::PaymentStart, shrimp_server::payments::PaymentError>,
+    > {
+        Box::pin(async {
+            Ok(shrimp_server::payments::PaymentStart::AwaitingBuyer {
+                qr_code: "https://qr.test/x".into(),
+            })
+        })
     }
 }
 
@@ -694,7 +712,9 @@ async fn a_resumed_stream_delivers_a_long_backlog_in_order_without_gaps() {
             .await
             .unwrap()
             .unwrap();
-        let IncomeEvent::SaleRecorded { seq, .. } = event;
+        let IncomeEvent::SaleRecorded { seq, .. } = event else {
+            panic!("expected a sale, got {event:?}");
+        };
         assert!(seq > last, "events arrive in order, once");
         last = seq;
     }

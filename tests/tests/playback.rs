@@ -243,10 +243,16 @@ fn engine_child() {
     };
     let files: Vec<PathBuf> =
         std::env::split_paths(&std::env::var_os("SHRIMP_PLAYBACK_FILES").unwrap()).collect();
-    let (engine, receiver) = Engine::start(EngineSettings::default()).unwrap();
+    let settings = EngineSettings {
+        // Normalising untagged files by their measured loudness is the app's choice; the
+        // other cases check levels exactly as the files have them.
+        measure_loudness: case == "loudness",
+        ..EngineSettings::default()
+    };
+    let (engine, receiver) = Engine::start(settings).unwrap();
     let mut events = Events::new(receiver);
     match case.as_str() {
-        "queue" => child_queue(&engine, &mut events, &files),
+        "queue" | "loudness" => child_queue(&engine, &mut events, &files),
         "skips_bad_files" => child_skips_bad_files(&engine, &mut events, &files),
         "controls" => child_controls(&engine, &mut events, &files),
         "gain" => child_gain(&engine, &mut events, &files),
@@ -767,4 +773,119 @@ fn a_disappearing_device_is_reported_and_the_engine_survives() {
     }
     let output = child.wait_with_output().unwrap();
     check_child("device_lost", &output, None);
+}
+
+/// Two untagged files 18 dB apart, one loud pink-ish noise and one quiet tone, play back at
+/// the same measured loudness (EBU R128, normalised to −18 LUFS).
+#[test]
+fn untagged_files_at_different_levels_play_at_matching_loudness() {
+    let pulse = Pulse::start().unwrap();
+    let loud = tone(pulse.dir(), "loud.flac", 1000, 1.5);
+    let quiet = pulse.dir().join("quiet.wav");
+    run(
+        "sox",
+        &[
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            "-b",
+            "24",
+            path_str(&quiet),
+            "synth",
+            "1.5",
+            "sine",
+            "1000",
+            "vol",
+            "0.0625",
+        ],
+    );
+    let capture = play(&pulse, "loudness", &[loud, quiet]);
+    let sound = sound_of(&capture, 3.0);
+    let first = sound.start + frames(0.2)..sound.start + frames(1.3);
+    let second = sound.start + frames(1.7)..sound.end - frames(0.2);
+    let (a, b) = (capture.rms(0, first), capture.rms(0, second));
+    let difference_db = 20.0 * (a / b).log10();
+    println!("rms {a:.5} then {b:.5}: {difference_db:.2} dB apart (18 dB in the files)");
+    assert!(difference_db.abs() < 0.5, "{difference_db} dB apart");
+    // Both at −18 LUFS: a stereo 1 kHz sine of that loudness has a peak of about 0.126.
+    let expected = 10f64.powf(-18.0 / 20.0) / 2f64.sqrt();
+    assert!((20.0 * (a / expected).log10()).abs() < 0.5, "rms {a}");
+}
+
+/// A 5.1 file plays downmixed to the stereo device: front left only on the left, the centre
+/// on both sides 3 dB down, a right surround on the right, the LFE left out.
+#[test]
+fn surround_files_are_downmixed_to_the_device() {
+    let pulse = Pulse::start().unwrap();
+    let file = pulse.dir().join("surround.wav");
+    // Channels in WAV order: FL 440 Hz, FR silent, FC 1000 Hz, LFE 60 Hz, SL silent,
+    // SR 660 Hz; each at peak 0.4 (the first channel set by sox's synth per channel).
+    run(
+        "sox",
+        &[
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "6",
+            "-b",
+            "16",
+            path_str(&file),
+            "synth",
+            "1.5",
+            "sine",
+            "440",
+            "sine",
+            "0",
+            "sine",
+            "1000",
+            "sine",
+            "60",
+            "sine",
+            "0",
+            "sine",
+            "660",
+            "remix",
+            "1v0.4",
+            "0",
+            "3v0.4",
+            "4v0.4",
+            "0",
+            "6v0.4",
+        ],
+    );
+    let capture = play(&pulse, "queue", &[file]);
+    let sound = sound_of(&capture, 1.5);
+    // Whole seconds of whole cycles for every tone: one second from the middle.
+    let range = sound.start + frames(0.2)..sound.start + frames(1.2);
+    let amplitude = |channel, f| capture.sine_fit(channel, range.clone(), f).0;
+    let front = amplitude(0, 440.0);
+    println!(
+        "left: 440 {front:.4} 1000 {:.4} 660 {:.4} 60 {:.4}; right: 440 {:.4} 1000 {:.4} 660 {:.4}",
+        amplitude(0, 1000.0),
+        amplitude(0, 660.0),
+        amplitude(0, 60.0),
+        amplitude(1, 440.0),
+        amplitude(1, 1000.0),
+        amplitude(1, 660.0)
+    );
+    assert!(front > 0.1, "front left missing: {front}");
+    assert!(amplitude(1, 440.0) < 0.002, "front left leaked right");
+    assert!(amplitude(0, 660.0) < 0.002, "right surround leaked left");
+    assert!(
+        amplitude(0, 60.0) < 0.002 && amplitude(1, 60.0) < 0.002,
+        "LFE heard"
+    );
+    let centre = std::f64::consts::FRAC_1_SQRT_2;
+    for (channel, f, gain) in [(0, 1000.0, centre), (1, 1000.0, centre), (1, 660.0, centre)] {
+        let ratio = amplitude(channel, f) / front;
+        assert!(
+            (ratio - gain).abs() < 0.02,
+            "channel {channel} {f} Hz: {ratio}"
+        );
+    }
+    // Normalised so nothing clips: the loudest possible sum stays within full scale.
+    assert!(front < 0.4, "{front}");
 }

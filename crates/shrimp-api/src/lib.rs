@@ -12,13 +12,26 @@ mod error;
 mod events;
 mod orders;
 mod shops;
+mod subscriptions;
 
 pub use accounts::{RegisterRequest, Role, SessionGrant, SignInRequest, UserView};
-pub use catalog::{NewTrack, Page, ShopView, TrackSort, TrackUpdate, TrackView};
+pub use catalog::{
+    GenreCount, NewRelease, NewTrack, Page, RecentSale, ReleaseDetail, ReleaseView, ShopView,
+    StoreHome, TrackSort, TrackUpdate, TrackView,
+};
 pub use error::{ApiError, ErrorCode};
-pub use events::{IncomeEvent, SaleRecorded};
-pub use orders::{CreateOrder, DownloadLink, IncomeSummary, OrderStatus, OrderView, SHA256_HEADER};
+pub use events::{IncomeEvent, SaleRecorded, ShareProjected};
+pub use orders::{
+    CreateOrder, DailyIncome, DownloadLink, IncomeSummary, OrderStatus, OrderView, SHA256_HEADER,
+    TrackIncome,
+};
 pub use shops::{ApplicationDraft, ApplicationView, AuditEventView, ReviewRejection, ShopKindView};
+pub use subscriptions::{
+    FeeLine, PaymentStatus, PaymentView, PayoutCadence, PayoutRequest, PayoutSchedule,
+    PayoutStatement, PayoutStatus, PayoutView, PeriodStatus, PlanUpdate, SettlementView,
+    ShareProjection, ShopMonthStatement, SubscribeRequest, SubscriberStatement, SubscriptionPeriod,
+    SubscriptionTerms, SubscriptionView,
+};
 
 /// The header that makes a money-moving request safe to retry.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";

@@ -53,3 +53,27 @@ pub struct IncomeSummary {
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub sales_count: i64,
 }
+
+/// One day of a shop's sales.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DailyIncome {
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub day_start_ms: i64,
+    pub sales: Fen,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub count: i64,
+}
+
+/// One track's sales and downloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackIncome {
+    pub track_id: String,
+    pub title: String,
+    pub sales: Fen,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub count: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub downloads: i64,
+}

@@ -5,6 +5,9 @@
 //! it; where the token comes from (the OS keyring, a test) is the caller's business.
 
 mod events;
+mod income;
+mod money;
+mod releases;
 
 use std::fmt;
 use std::time::Duration;
@@ -106,6 +109,14 @@ impl Client {
     pub fn with_token(&self, token: Token) -> Self {
         Self {
             token: Some(token),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, signed out.
+    pub fn without_token(&self) -> Self {
+        Self {
+            token: None,
             ..self.clone()
         }
     }

@@ -13,12 +13,39 @@ pub enum CoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The backend is still starting (or failed to); the status says which.
+    #[error("the store is not ready yet")]
+    NotReady,
+    #[error("{0}")]
+    Invalid(String),
+    /// The backend answered with an error, or could not be reached.
+    #[error("{message}")]
+    Backend { code: ErrorCode, message: String },
+}
+
+impl From<shrimp_client::ClientError> for CoreError {
+    fn from(error: shrimp_client::ClientError) -> Self {
+        Self::Backend {
+            code: error.code(),
+            message: match &error {
+                shrimp_client::ClientError::Api { error, .. } => error.message.clone(),
+                other => other.to_string(),
+            },
+        }
+    }
 }
 
 impl CoreError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+
     pub const fn code(&self) -> ErrorCode {
         match self {
             Self::NoDataDir | Self::DataDir { .. } => ErrorCode::Storage,
+            Self::NotReady => ErrorCode::Unavailable,
+            Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::Backend { code, .. } => *code,
         }
     }
 }

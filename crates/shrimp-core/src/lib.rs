@@ -5,10 +5,29 @@
 //! functions that the desktop shell and the `shrimp` command line both call. It must not know
 //! about windows, webviews or Tauri: a shell adapts these functions, nothing more.
 
+pub mod dashboard;
+pub mod embedded;
+pub mod bench;
+mod connected;
+mod credentials;
 mod error;
+pub mod library;
+pub mod market;
 mod paths;
+pub mod player;
 mod status;
+pub mod store;
 
+pub use connected::{
+    Account, CONNECTION_FILE, ConnectedError, Connection, Restored, Session, SignedIn,
+};
+pub use credentials::{
+    CredentialKey, Credentials, CredentialsError, KeyringUnavailable, Persistence, SessionToken,
+    UnavailableKind,
+};
 pub use error::CoreError;
 pub use paths::{AppPaths, DATA_DIR_ENV};
+pub use market::{BackendMode, BackendPhase, BackendStatus, Market, PersonaView};
 pub use status::{AppStatus, Core};
+pub use library::{Library, LibraryCounts};
+pub use player::{Player, PlayerEvent, PlayerSettings, PlayerState, PlayerStatus, RepeatMode};

@@ -52,6 +52,16 @@ impl AppPaths {
         &self.data_dir
     }
 
+    /// The embedded demo backend's database and file store.
+    pub fn demo_dir(&self) -> PathBuf {
+        self.data_dir().join("demo")
+    }
+
+    /// Caches that can be thrown away (covers, previews).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.data_dir().join("cache")
+    }
+
     /// The webview's own storage (UI preferences, caches), kept with the rest of the data so
     /// that profiles and tests never share it.
     pub fn webview_dir(&self) -> PathBuf {

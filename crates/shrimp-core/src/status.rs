@@ -1,15 +1,17 @@
 use std::fs;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::{AppPaths, CoreError};
+use crate::{AppPaths, CoreError, Market};
 
 /// The running application: what the shell holds and calls into.
 #[derive(Debug)]
 pub struct Core {
     paths: AppPaths,
     started: Instant,
+    market: Arc<Market>,
 }
 
 /// A snapshot of the core's health, shown in the app's status line.
@@ -35,9 +37,15 @@ impl Core {
         paths.ensure()?;
         tracing::info!(data_dir = %paths.data_dir().display(), "core opened");
         Ok(Self {
+            market: Market::new(paths.demo_dir(), paths.cache_dir()),
             paths,
             started: Instant::now(),
         })
+    }
+
+    /// The marketplace: the backend in use and who is signed in.
+    pub fn market(&self) -> &Arc<Market> {
+        &self.market
     }
 
     pub fn paths(&self) -> &AppPaths {

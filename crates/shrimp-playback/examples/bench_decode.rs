@@ -21,7 +21,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use shrimp_playback::output::BUFFER_DURATION;
+use shrimp_playback::output::{PULSE_BUFFER, PULSE_REQUEST};
 use shrimp_playback::resample::Resampler;
 use shrimp_playback::{Decoder, Engine, EngineSettings, PlaybackEvent};
 
@@ -344,9 +344,10 @@ fn measure_latency(file: &Path) -> anyhow::Result<()> {
     engine.stop()?;
     let all = latencies.clone();
     println!(
-        "play → first sample at the output (PulseAudio, {} ms device periods, two queued, {} runs): \
+        "play → first sample at the output (PulseAudio, {} ms buffer, {} ms requests, {} runs): \
          median {:.1} ms, worst {:.1} ms, first after start {:.1} ms (target < 30 ms)",
-        BUFFER_DURATION.as_millis(),
+        PULSE_BUFFER.as_millis(),
+        PULSE_REQUEST.as_millis(),
         LATENCY_RUNS,
         median(latencies).as_secs_f64() * 1e3,
         all.iter().max().copied().unwrap_or_default().as_secs_f64() * 1e3,

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::decode::frames_to_duration;
 use crate::error::PlaybackError;
 use crate::event::{Command, PlaybackEvent, PlaybackState};
+use crate::loudness::LoudnessCache;
 use crate::output::{self, Controls, Output, OutputEvent};
 use crate::pipeline::{Job, Pipeline, PipelineEvent};
 use crate::queue::{Queue, Repeat};
@@ -37,8 +38,15 @@ pub struct EngineSettings {
     pub device: Option<String>,
     /// Linear volume, `0.0..=1.0`.
     pub volume: f32,
-    /// Apply ReplayGain track gain from tags.
+    /// Normalise loudness: ReplayGain track gain from tags.
     pub replay_gain: bool,
+    /// With `replay_gain`, files without ReplayGain tags are measured (EBU R128) and
+    /// normalised to the same reference. Off by default: the engine then plays untagged files
+    /// at their own level.
+    pub measure_loudness: bool,
+    /// Where measured loudness is remembered between runs (a file the engine appends to); in
+    /// memory only when `None`.
+    pub loudness_cache: Option<PathBuf>,
 }
 
 impl Default for EngineSettings {
@@ -47,6 +55,8 @@ impl Default for EngineSettings {
             device: None,
             volume: 1.0,
             replay_gain: true,
+            measure_loudness: false,
+            loudness_cache: None,
         }
     }
 }
@@ -78,7 +88,13 @@ impl Engine {
         let (events, event_stream) = mpsc::channel();
         let (jobs, job_queue) = mpsc::channel();
         let report = inbox.clone();
-        let pipeline = Pipeline::new(job_queue, move |e| {
+        let loudness = settings.measure_loudness.then(|| {
+            settings
+                .loudness_cache
+                .clone()
+                .map_or_else(LoudnessCache::in_memory, LoudnessCache::load)
+        });
+        let pipeline = Pipeline::new(job_queue, loudness, move |e| {
             let _ = report.send(Inbox::Pipeline(e));
         });
         let decoding = thread::Builder::new()

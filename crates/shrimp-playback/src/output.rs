@@ -17,11 +17,16 @@ use rodio::{DeviceSinkBuilder, DeviceSinkError, MixerDeviceSink, Source};
 
 use crate::error::PlaybackError;
 
-/// The device period asked for: the callback fills this much at a time, and the device keeps
-/// two periods queued (cpal's PulseAudio backend double-buffers a fixed size), so 50–100 ms
-/// of audio sit between the engine and the speaker. Smaller periods start sounds sooner but
-/// underrun on a loaded machine (25 ms periods dropped out in the capture tests here).
+/// The device period asked for through rodio/cpal (hosts other than PulseAudio): the callback
+/// fills this much at a time and two periods stay queued, so 50–100 ms of audio sit between
+/// the engine and the speaker. Smaller periods start sounds sooner but underrun on a loaded
+/// machine (25 ms periods dropped out in the capture tests here). Through PulseAudio the
+/// buffer and the request size are set apart instead: see [`PULSE_BUFFER`].
 pub const BUFFER_DURATION: Duration = Duration::from_millis(50);
+
+/// Through PulseAudio (Linux), the audio kept queued in the server and the size of its requests.
+#[cfg(target_os = "linux")]
+pub use crate::pulse_output::{REQUEST as PULSE_REQUEST, TARGET_BUFFER as PULSE_BUFFER};
 
 /// An output device as listed to the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,9 +124,16 @@ impl Controls {
 
 type Notify = Box<dyn Fn(OutputEvent) + Send>;
 
+/// The device connection: rodio/cpal, or PulseAudio directly (see `pulse_output`).
+enum Sink {
+    Rodio(#[allow(dead_code)] MixerDeviceSink),
+    #[cfg(target_os = "linux")]
+    Pulse(#[allow(dead_code)] crate::pulse_output::PulseOutput),
+}
+
 /// An open device. Dropping it closes the device.
 pub(crate) struct Output {
-    _sink: MixerDeviceSink,
+    _sink: Sink,
     pub format: OutputFormat,
     pub device: String,
 }
@@ -160,6 +172,40 @@ pub(crate) fn open(
         .default_output_config()
         .map_err(|e| map_cpal_error(&e))?
         .sample_rate();
+    #[cfg(target_os = "linux")]
+    if host.id() == cpal::HostId::PulseAudio {
+        let config = device
+            .default_output_config()
+            .map_err(|e| map_cpal_error(&e))?;
+        let channels =
+            crate::pulse_output::playable_channels(u8::try_from(config.channels()).unwrap_or(2));
+        let sink = device.id().map_err(|e| map_cpal_error(&e))?;
+        let format = OutputFormat {
+            sample_rate: rate,
+            channels: usize::from(channels),
+        };
+        let failed = notify.clone();
+        let mut stream = Stream::new(
+            blocks,
+            controls,
+            Box::new(notify),
+            format,
+            crate::pulse_output::TARGET_BUFFER,
+        );
+        let pulse = crate::pulse_output::open(
+            sink.id(),
+            rate,
+            channels,
+            move || stream.next().unwrap_or(0.0),
+            move |message| failed(OutputEvent::Failed(message)),
+        )?;
+        tracing::info!(device = %name, ?format, "audio output opened (PulseAudio)");
+        return Ok(Output {
+            _sink: Sink::Pulse(pulse),
+            format,
+            device: name,
+        });
+    }
     let builder = DeviceSinkBuilder::from_device(device).map_err(|e| map_sink_error(&e))?;
     let period_frames =
         u32::try_from(u128::from(rate) * BUFFER_DURATION.as_millis() / 1000).unwrap_or(2048);
@@ -175,22 +221,17 @@ pub(crate) fn open(
         sample_rate: config.sample_rate().get(),
         channels: usize::from(config.channel_count().get()),
     };
-    let stream = Stream {
+    let stream = Stream::new(
         blocks,
         controls,
-        notify: Box::new(notify),
+        Box::new(notify),
         format,
-        block: None,
-        offset: 0,
-        phase: 0,
-        frame_is_silent: true,
-        volume: 1.0,
-        drain_countdown: None,
-    };
+        2 * BUFFER_DURATION,
+    );
     sink.mixer().add(stream);
     tracing::info!(device = %name, ?format, "audio output opened");
     Ok(Output {
-        _sink: sink,
+        _sink: Sink::Rodio(sink),
         format,
         device: name,
     })
@@ -246,9 +287,33 @@ struct Stream {
     volume: f32,
     /// After the end of the queue: frames to pull before reporting it drained.
     drain_countdown: Option<(u64, u64)>,
+    /// Audio queued between this source and the speaker.
+    buffered: Duration,
 }
 
 impl Stream {
+    fn new(
+        blocks: Receiver<Block>,
+        controls: Arc<Controls>,
+        notify: Notify,
+        format: OutputFormat,
+        buffered: Duration,
+    ) -> Self {
+        Self {
+            blocks,
+            controls,
+            notify,
+            format,
+            block: None,
+            offset: 0,
+            phase: 0,
+            frame_is_silent: true,
+            volume: 1.0,
+            drain_countdown: None,
+            buffered,
+        }
+    }
+
     /// At a frame start: makes sure a block with a frame to play is current, or returns false.
     fn ready_frame(&mut self) -> bool {
         let generation = self.controls.generation.load(Ordering::Acquire);
@@ -276,9 +341,9 @@ impl Stream {
                 });
             }
             if block.end_of_queue {
-                // Announce the end once the device has pulled its two periods' worth more, so
-                // the last real samples have been played out, not just handed over.
-                let buffer = 2 * u128::from(self.format.sample_rate) * BUFFER_DURATION.as_millis();
+                // Announce the end once the device has pulled its buffer's worth more, so the
+                // last real samples have been played out, not just handed over.
+                let buffer = u128::from(self.format.sample_rate) * self.buffered.as_millis();
                 self.drain_countdown =
                     Some((generation, u64::try_from(buffer / 1000).unwrap_or(0)));
             }

@@ -13,7 +13,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, TryS
 use std::time::Duration;
 
 use crate::decode::{Decoder, TrackInfo};
+use crate::downmix::Downmix;
 use crate::error::{DecodeError, PlaybackError};
+use crate::loudness::LoudnessCache;
 use crate::output::{Block, OutputFormat};
 use crate::resample::Resampler;
 
@@ -86,10 +88,18 @@ pub(crate) struct Pipeline {
     pending: VecDeque<Block>,
     decoded: Vec<f32>,
     resampled: Vec<f32>,
+    /// The channel matrix last used, rebuilt when the source or device layout changes.
+    downmix: Downmix,
+    /// Measured loudness for files without ReplayGain tags; `None`: tags only.
+    loudness: Option<LoudnessCache>,
 }
 
 impl Pipeline {
-    pub fn new(jobs: Receiver<Job>, report: impl Fn(PipelineEvent) + Send + 'static) -> Self {
+    pub fn new(
+        jobs: Receiver<Job>,
+        loudness: Option<LoudnessCache>,
+        report: impl Fn(PipelineEvent) + Send + 'static,
+    ) -> Self {
         Self {
             jobs,
             report: Box::new(report),
@@ -108,6 +118,8 @@ impl Pipeline {
             pending: VecDeque::new(),
             decoded: Vec::new(),
             resampled: Vec::new(),
+            downmix: Downmix::new(2, 2),
+            loudness,
         }
     }
 
@@ -232,10 +244,16 @@ impl Pipeline {
             None => self.emitted,
         };
         self.starts.push_back((at, seq));
-        let gain = if replay_gain {
-            info.replay_gain.track_factor()
-        } else {
-            1.0
+        let gain = match (&mut self.loudness, info.replay_gain.track_gain_db) {
+            (_, _) if !replay_gain => 1.0,
+            (Some(cache), None) => match cache.loudness(path) {
+                Ok(measured) => measured.replay_gain().track_factor(),
+                Err(error) => {
+                    tracing::warn!(%error, path = %path.display(), "loudness not measured");
+                    1.0
+                }
+            },
+            _ => info.replay_gain.track_factor(),
         };
         (self.report)(PipelineEvent::Opened {
             generation: self.generation,
@@ -326,6 +344,9 @@ impl Pipeline {
     /// channels and queues them as blocks, split where entries start.
     fn emit(&mut self, samples: &[f32], channels: usize) {
         let out_channels = self.format.channels;
+        if !self.downmix.maps(channels, out_channels) {
+            self.downmix = Downmix::new(channels, out_channels);
+        }
         let frames = samples.len() / channels.max(1);
         let mut done = 0usize;
         while done < frames {
@@ -342,7 +363,7 @@ impl Pipeline {
             let take = (frames - done).min(until_start);
             let mut block = Vec::with_capacity(take * out_channels);
             for frame in samples[done * channels..(done + take) * channels].chunks_exact(channels) {
-                map_channels(frame, out_channels, &mut block);
+                self.downmix.apply(frame, &mut block);
             }
             self.pending.push_back(Block {
                 generation: self.generation,
@@ -377,17 +398,5 @@ impl Pipeline {
             }
         }
         true
-    }
-}
-
-/// Appends one frame in `out_channels` channels: mono is copied to every channel, extra
-/// source channels beyond the device's are dropped, missing ones are silent.
-fn map_channels(frame: &[f32], out_channels: usize, out: &mut Vec<f32>) {
-    if frame.len() == out_channels {
-        out.extend_from_slice(frame);
-    } else if frame.len() == 1 {
-        out.extend(std::iter::repeat_n(frame[0], out_channels));
-    } else {
-        out.extend((0..out_channels).map(|c| frame.get(c).copied().unwrap_or(0.0)));
     }
 }

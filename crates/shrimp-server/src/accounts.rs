@@ -114,7 +114,7 @@ async fn sign_in(
 /// argon2id of a random password nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2hyaW1wZHVtbXlzYWx0$2Jv8eGQ6j4VJ1nR0z8bq0hS7n0m3o2m0vQ3h1o0YwqA";
 
-async fn start_session(state: &AppState, user_id: &str) -> Result<SessionGrant> {
+pub(crate) async fn start_session(state: &AppState, user_id: &str) -> Result<SessionGrant> {
     let token = new_token();
     let now = state.clock.now_ms();
     let expires_at_ms = now + state.settings.session_ms;

@@ -40,9 +40,14 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new().route("/tracks/{id}/audio", put(upload_audio))
 }
 
-const TRACK_COLUMNS: &str = "t.id, t.shop_id, s.name AS shop_name, s.kind AS shop_kind, t.title, \
-    t.artists, t.genre, t.price_fen, t.lyrics, t.duration_ms, t.audio_sha256, t.published, \
-    t.downloads, t.created_at";
+pub const TRACK_COLUMNS: &str = "t.id, t.shop_id, s.name AS shop_name, s.kind AS shop_kind, \
+    t.title, t.artists, t.genre, t.price_fen, t.lyrics, t.duration_ms, t.audio_sha256, \
+    t.published, t.downloads, t.created_at, t.release_id, r.title AS release_title, \
+    t.track_number, COALESCE(t.cover_sha256, r.cover_sha256) AS cover_sha256";
+
+/// The tables [`TRACK_COLUMNS`] reads from.
+pub const TRACK_FROM: &str = "tracks t JOIN shops s ON s.id = t.shop_id \
+    LEFT JOIN releases r ON r.id = t.release_id";
 
 fn shop_from_row(row: &AnyRow) -> Result<ShopView> {
     Ok(ShopView {
@@ -65,6 +70,12 @@ pub fn track_from_row(row: &AnyRow) -> Result<TrackView> {
         price: Fen(row.try_get("price_fen")?),
         duration_ms: u32::try_from(row.try_get::<i64, _>("duration_ms")?).unwrap_or(u32::MAX),
         has_audio: row.try_get::<Option<String>, _>("audio_sha256")?.is_some(),
+        has_cover: row.try_get::<Option<String>, _>("cover_sha256")?.is_some(),
+        release_id: row.try_get("release_id")?,
+        release_title: row.try_get("release_title")?,
+        track_number: row
+            .try_get::<Option<i64>, _>("track_number")?
+            .and_then(|number| u32::try_from(number).ok()),
         published: row.try_get::<i32, _>("published")? != 0,
         lyrics: row.try_get("lyrics")?,
         downloads: row.try_get("downloads")?,
@@ -93,7 +104,7 @@ async fn get_shop(State(state): State<AppState>, Path(id): Path<String>) -> Resu
 pub async fn load_track(state: &AppState, id: &str) -> Result<TrackView> {
     // Only constant text is formatted into these statements; values are bound.
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks t JOIN shops s ON s.id = t.shop_id WHERE t.id = $1"
+        "SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} WHERE t.id = $1"
     )))
     .bind(id)
     .fetch_optional(&state.db.pool)
@@ -136,7 +147,7 @@ async fn list_tracks(
         TrackSort::Top => "t.downloads",
     };
     let mut sql = format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks t JOIN shops s ON s.id = t.shop_id \
+        "SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} \
          WHERE t.published = 1 AND t.audio_sha256 IS NOT NULL"
     );
     let mut binds: Vec<String> = Vec::new();
@@ -210,7 +221,7 @@ async fn shop_tracks(
         " AND t.published = 1 AND t.audio_sha256 IS NOT NULL"
     };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks t JOIN shops s ON s.id = t.shop_id \
+        "SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} \
          WHERE t.shop_id = $1{visible} ORDER BY t.created_at DESC, t.id DESC LIMIT 1000"
     )))
     .bind(&shop_id)
@@ -234,7 +245,7 @@ async fn get_track(
     Ok(Json(track))
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+pub fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     let length = value.trim().chars().count();
     if length == 0 || length > max {
         return Err(ServerError::invalid(format!(
@@ -273,10 +284,13 @@ async fn create_track(
     check_lyrics(track.lyrics.as_deref())?;
     let price =
         track_price(kind, track.price).map_err(|error| ServerError::invalid(error.to_string()))?;
+    if let Some(release_id) = &track.release_id {
+        crate::releases::require_own_release(&state, &shop_id, release_id).await?;
+    }
     let id = new_id("trk");
     sqlx::query(
-        "INSERT INTO tracks (id, shop_id, title, artists, genre, price_fen, lyrics, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO tracks (id, shop_id, title, artists, genre, price_fen, lyrics, release_id, \
+         track_number, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(&shop_id)
@@ -285,6 +299,8 @@ async fn create_track(
     .bind(track.genre.trim().to_lowercase())
     .bind(price.0)
     .bind(track.lyrics)
+    .bind(track.release_id)
+    .bind(track.track_number.map(i64::from))
     .bind(state.clock.now_ms())
     .execute(&state.db.pool)
     .await?;

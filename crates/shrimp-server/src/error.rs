@@ -30,6 +30,13 @@ pub enum ServerError {
     Internal(String),
 }
 
+/// A month that does not parse is the caller's mistake.
+impl From<shrimp_domain::MonthError> for ServerError {
+    fn from(error: shrimp_domain::MonthError) -> Self {
+        Self::Invalid(error.to_string())
+    }
+}
+
 impl ServerError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::Invalid(message.into())

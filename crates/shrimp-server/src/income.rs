@@ -8,8 +8,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use shrimp_api::IncomeSummary;
+use serde::Deserialize;
+use shrimp_api::{DailyIncome, IncomeSummary, TrackIncome};
 use shrimp_domain::{Account, Fen, ShopId};
 use sqlx::Row;
 
@@ -77,14 +77,6 @@ struct Days {
     days: Option<u32>,
 }
 
-/// One day of sales.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DailyIncome {
-    pub day_start_ms: i64,
-    pub sales: Fen,
-    pub count: i64,
-}
-
 async fn daily(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -122,16 +114,6 @@ async fn daily(
         }
     }
     Ok(Json(series))
-}
-
-/// One track's sales.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrackIncome {
-    pub track_id: String,
-    pub title: String,
-    pub sales: Fen,
-    pub count: i64,
-    pub downloads: i64,
 }
 
 async fn per_track(

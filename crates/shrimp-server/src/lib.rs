@@ -15,10 +15,13 @@ mod applications;
 mod auth;
 mod catalog;
 pub mod clock;
+mod covers;
+pub mod demo;
 mod downloads;
 pub mod error;
 mod files;
 mod income;
+mod jobs;
 mod json;
 mod limits;
 mod live;
@@ -27,10 +30,15 @@ mod metrics;
 mod openapi;
 mod orders;
 pub mod payments;
+mod payouts;
+mod releases;
 mod secrets;
+pub mod settlement;
 mod state;
 pub mod storage;
+mod storefront;
 mod streaming;
+pub mod subscriptions;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -42,11 +50,17 @@ use tower_http::trace::TraceLayer;
 pub use accounts::{grant_operator, grant_reviewer};
 pub use clock::Clock;
 pub use files::FileStore;
+pub use jobs::run_money_jobs;
 pub use orders::expire_unpaid;
-pub use payments::{DemoProvider, PaymentProvider};
+pub use payments::{
+    AlipayConfig, AlipayProvider, DemoProvider, PaymentProvider, reconcile_payments,
+};
+pub use payouts::run_payout_schedules;
 pub use secrets::SigningKey;
+pub use settlement::{settle_due, settle_month};
 pub use state::{AppState, Settings};
 pub use storage::{Database, Dialect, StorageError};
+pub use subscriptions::{expire_unpaid_periods, renew_due};
 
 /// The router type [`app`] builds, for callers that serve it.
 pub use axum::Router;
@@ -54,6 +68,17 @@ pub use axum::Router;
 /// Serves `router` on `listener` until the task is dropped (the binary adds graceful shutdown).
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(listener, router).await
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, finishing requests in flight.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// JSON bodies are small; audio uploads stream past this limit on their own routes.
@@ -64,14 +89,22 @@ pub fn app(state: AppState) -> Router {
     let uploads = Router::new()
         .merge(catalog::upload_routes())
         .merge(applications::upload_routes())
+        .merge(covers::upload_routes())
         .layer(DefaultBodyLimit::disable());
     let api = Router::new()
         .merge(accounts::routes())
         .merge(applications::routes())
         .merge(catalog::routes())
+        .merge(releases::routes())
+        .merge(covers::routes())
+        .merge(storefront::routes())
         .merge(orders::routes())
         .merge(downloads::routes())
         .merge(income::routes())
+        .merge(subscriptions::routes())
+        .merge(settlement::routes())
+        .merge(payouts::routes())
+        .merge(payments::routes())
         .route("/openapi.json", get(openapi::serve))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads);

@@ -112,7 +112,7 @@ pub async fn record(
 /// Events for `shop_id` after `after_seq`, oldest first.
 pub async fn read_after(db: &Database, shop_id: &str, after_seq: i64) -> Result<Vec<IncomeEvent>> {
     let rows = sqlx::query(
-        "SELECT seq, payload FROM outbox WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        "SELECT seq, kind, payload FROM outbox WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(shop_id)
     .bind(after_seq)
@@ -123,8 +123,14 @@ pub async fn read_after(db: &Database, shop_id: &str, after_seq: i64) -> Result<
     for row in rows {
         let seq: i64 = row.try_get("seq")?;
         let payload: String = row.try_get("payload")?;
-        match serde_json::from_str(&payload) {
-            Ok(sale) => events.push(IncomeEvent::SaleRecorded { seq, sale }),
+        let kind: String = row.try_get("kind")?;
+        let event = match kind.as_str() {
+            "share_projected" => serde_json::from_str(&payload)
+                .map(|projection| IncomeEvent::ShareProjected { seq, projection }),
+            _ => serde_json::from_str(&payload).map(|sale| IncomeEvent::SaleRecorded { seq, sale }),
+        };
+        match event {
+            Ok(event) => events.push(event),
             Err(error) => tracing::error!(%error, seq, "unreadable outbox payload skipped"),
         }
     }
@@ -172,14 +178,14 @@ pub async fn stream(
                 Ok(events) => {
                     backlog = events.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
                     for event in events {
-                        let IncomeEvent::SaleRecorded { seq, .. } = &event;
-                        last = *seq;
+                        let seq = event.seq();
+                        last = seq;
                         let Ok(data) = serde_json::to_string(&event) else {
                             continue;
                         };
                         let message = Event::default()
                             .id(seq.to_string())
-                            .event("sale_recorded")
+                            .event(event.name())
                             .data(data);
                         if sender.send(Ok(message)).await.is_err() {
                             return;

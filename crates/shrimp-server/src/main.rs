@@ -1,4 +1,4 @@
-//! `shrimp-server`: serve the marketplace API, migrate its database, grant roles.
+//! `shrimp-server`: serve the marketplace API, migrate its database, grant roles, close months.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use shrimp_server::{
-    Clock, DemoProvider, SigningKey, app, expire_unpaid, grant_operator, grant_reviewer, open_state,
+    AlipayConfig, AlipayProvider, Clock, DemoProvider, PaymentProvider, SigningKey, app,
+    expire_unpaid, grant_operator, grant_reviewer, open_state, run_money_jobs, settle_month,
 };
 
 #[derive(Debug, Parser)]
@@ -28,6 +29,13 @@ struct Cli {
         default_value = "shrimp-server-data"
     )]
     data_dir: PathBuf,
+    /// `demo` (every payment completes at once) or `alipay`.
+    #[arg(long, env = "SHRIMP_PAYMENTS", global = true, default_value = "demo")]
+    payments: String,
+    /// Alipay settings as a JSON file (app_id, seller_id, gateway_url, notify_url,
+    /// app_private_key, alipay_public_key); without it they come from SHRIMP_ALIPAY_* variables.
+    #[arg(long, env = "SHRIMP_ALIPAY_CONFIG", global = true)]
+    alipay_config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +56,17 @@ enum Command {
     GrantReviewer { email: String },
     /// Make an existing account an operator.
     GrantOperator { email: String },
+    /// Fill the database with the demo marketplace (shops, generated music, accounts, weeks
+    /// of sales); does nothing if it is there already. Demo passwords are public: never run
+    /// this against a real marketplace.
+    Seed,
+    /// Close a month of subscriptions: split its pool, write ledger entries and statements.
+    /// Safe to rerun; a closed month is left unchanged.
+    Settle {
+        /// The month, `YYYY-MM` (UTC).
+        #[arg(long)]
+        month: String,
+    },
 }
 
 #[tokio::main]
@@ -72,17 +91,47 @@ async fn main() -> anyhow::Result<()> {
         } => SigningKey::from_secret(secret),
         _ => SigningKey::random(),
     };
+    let payments: Arc<dyn PaymentProvider> = match cli.payments.as_str() {
+        "demo" => Arc::new(DemoProvider),
+        "alipay" => {
+            let config = match &cli.alipay_config {
+                Some(path) => AlipayConfig::from_file(path),
+                None => AlipayConfig::from_env(),
+            }
+            .context("cannot read the Alipay settings")?;
+            Arc::new(AlipayProvider::new(config).context("cannot use the Alipay settings")?)
+        }
+        other => anyhow::bail!("--payments must be demo or alipay, not {other:?}"),
+    };
     let state = open_state(
         &database_url,
         &cli.data_dir,
         Clock::System,
         signing,
-        Arc::new(DemoProvider),
+        payments,
     )
     .await
     .context("cannot open the server's storage")?;
     match cli.command {
         Command::Migrate => tracing::info!("the database is up to date"),
+        Command::Seed => {
+            let progress: shrimp_server::demo::ProgressFn = Arc::new(|progress| {
+                tracing::info!(step = ?progress.step, done = progress.done, total = progress.total, "seeding");
+            });
+            let report = shrimp_server::demo::seed(&state, progress)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            if report.already_seeded {
+                tracing::info!("the demo marketplace is there already");
+            } else {
+                tracing::info!(
+                    shops = report.shops,
+                    tracks = report.tracks,
+                    sales = report.sales,
+                    "demo marketplace seeded"
+                );
+            }
+        }
         Command::GrantReviewer { email } => {
             grant_reviewer(&state, &email)
                 .await
@@ -94,6 +143,27 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             tracing::info!(%email, "granted the operator role");
+        }
+        Command::Settle { month } => {
+            let month = month
+                .parse()
+                .map_err(|error| anyhow::anyhow!("--month {month}: {error}"))?;
+            let closed = settle_month(&state, month)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            let s = &closed.settlement;
+            tracing::info!(
+                month = %s.month,
+                newly_closed = closed.newly,
+                fees = %s.fees,
+                carried_in = %s.carried_in,
+                pool = %s.pool,
+                carry_over = %s.carry_over,
+                subscribers = s.subscribers,
+                shops = s.shops,
+                downloads = s.downloads,
+                "month settled"
+            );
         }
         Command::Serve { listen, .. } => {
             let listener = tokio::net::TcpListener::bind(listen)
@@ -110,6 +180,7 @@ async fn main() -> anyhow::Result<()> {
                         Ok(expired) => tracing::info!(expired, "unpaid orders expired"),
                         Err(error) => tracing::error!(%error, "expiring unpaid orders failed"),
                     }
+                    run_money_jobs(&sweeper).await;
                 }
             });
             axum::serve(listener, app(state))

@@ -156,6 +156,24 @@ fn decode_all(path: &Path, want_preview: bool) -> Result<(AudioInfo, Option<Vec<
     Ok((info, preview))
 }
 
+/// The preview clip of audio the server made itself (the demo seed): the same window an
+/// upload's preview takes, from interleaved 16-bit samples.
+pub fn preview_from_pcm(samples: &[i16], rate: u32, channels: u16) -> Vec<u8> {
+    let channels_usize = usize::from(channels.max(1));
+    let total_frames = (samples.len() / channels_usize) as u64;
+    let window = PreviewWindow::new(total_frames, rate, channels_usize);
+    let start = usize::try_from(window.start_frame)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(channels_usize)
+        .min(samples.len());
+    let take = (window.max_bytes / 2).min(samples.len() - start);
+    let mut bytes = Vec::with_capacity(take * 2);
+    for sample in &samples[start..start + take] {
+        bytes.extend_from_slice(&sample.to_le_bytes());
+    }
+    wav_file(&bytes, rate, channels)
+}
+
 /// Collects up to `PREVIEW_SECONDS` of 16-bit samples from about a third of the way in.
 #[derive(Debug, Default)]
 struct PreviewWindow {

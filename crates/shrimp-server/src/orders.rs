@@ -18,7 +18,7 @@ use crate::catalog::load_track;
 use crate::error::{Result, ServerError};
 use crate::json::JsonBody;
 use crate::live;
-use crate::payments::PaymentStart;
+use crate::payments::{PaymentRequest, PaymentStart, Purpose, record_attempt};
 use crate::secrets::new_id;
 use crate::state::AppState;
 
@@ -40,7 +40,7 @@ fn order_from_row(row: &AnyRow) -> Result<OrderView> {
     })
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String> {
     let key = headers
         .get(IDEMPOTENCY_KEY_HEADER)
         .and_then(|value| value.to_str().ok())
@@ -116,6 +116,16 @@ async fn create(
     let now = state.clock.now_ms();
     let order_id = new_id("ord");
     let amount = track.price;
+    // Asked before the transaction: a gateway call must not hold the database's write lock.
+    let start = state
+        .payments
+        .start(PaymentRequest {
+            out_trade_no: &order_id,
+            amount,
+            subject: &track.title,
+        })
+        .await
+        .map_err(|error| ServerError::Internal(format!("starting a payment: {error}")))?;
     let mut tx = state.db.pool.begin().await?;
     // Written first, so SQLite takes its write lock before anything is read in this transaction.
     let inserted = sqlx::query(
@@ -144,12 +154,25 @@ async fn create(
             .ok_or_else(|| ServerError::Internal("a conflicting order vanished".into()))?;
         return replay(existing, &stored_hash, &request_hash);
     }
-    let status = match state.payments.start(&order_id, amount.0) {
+    let status = match start {
         PaymentStart::Completed => {
             mark_paid(&state, &mut tx, &order_id, now).await?;
             StatusCode::CREATED
         }
-        PaymentStart::AwaitingBuyer { .. } => StatusCode::ACCEPTED,
+        PaymentStart::AwaitingBuyer { qr_code } => {
+            let provider = state.payments.name();
+            record_attempt(
+                &mut tx,
+                provider,
+                Purpose::Order,
+                &order_id,
+                amount,
+                &qr_code,
+                now,
+            )
+            .await?;
+            StatusCode::ACCEPTED
+        }
     };
     tx.commit().await?;
     state.live.committed(state.db.dialect);
@@ -172,7 +195,9 @@ pub async fn mark_paid(
     now: i64,
 ) -> Result<()> {
     let updated = sqlx::query(
-        "UPDATE orders SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'pending'",
+        // An expired order whose payment still arrived is honoured: the buyer did pay.
+        "UPDATE orders SET status = 'paid', paid_at = $1 WHERE id = $2 \
+         AND status IN ('pending', 'expired')",
     )
     .bind(now)
     .bind(order_id)
@@ -249,13 +274,32 @@ pub async fn write_entry(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    for posting in entry.postings() {
-        sqlx::query("INSERT INTO postings (entry_id, account, amount_fen) VALUES ($1, $2, $3)")
-            .bind(&entry_id)
-            .bind(posting.account.to_string())
-            .bind(posting.amount.0)
-            .execute(&mut **tx)
-            .await?;
+    write_postings(tx, &entry_id, entry.postings()).await
+}
+
+/// Inserts `postings` of entry `entry_id` a thousand rows per statement (a month's settlement
+/// has one per shop).
+pub async fn write_postings(
+    tx: &mut Transaction<'static, Any>,
+    entry_id: &str,
+    postings: &[shrimp_domain::Posting],
+) -> Result<()> {
+    for chunk in postings.chunks(1000) {
+        let mut sql = String::from("INSERT INTO postings (entry_id, account, amount_fen) VALUES ");
+        for index in 0..chunk.len() {
+            if index > 0 {
+                sql.push_str(", ");
+            }
+            let base = index * 2;
+            sql.push_str(&format!("($1, ${}, ${})", base + 2, base + 3));
+        }
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(entry_id);
+        for posting in chunk {
+            statement = statement
+                .bind(posting.account.to_string())
+                .bind(posting.amount.0);
+        }
+        statement.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -34,6 +34,16 @@ pub fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
 
 /// Streams the object `sha256`, honouring a Range header.
 pub async fn serve_object(state: &AppState, sha256: &str, headers: &HeaderMap) -> Result<Response> {
+    serve_object_as(state, sha256, headers, "application/octet-stream").await
+}
+
+/// [`serve_object`] with a known media type (cover images).
+pub async fn serve_object_as(
+    state: &AppState,
+    sha256: &str,
+    headers: &HeaderMap,
+    content_type: &'static str,
+) -> Result<Response> {
     let path = state.files.object_path(sha256);
     let mut file = tokio::fs::File::open(&path)
         .await
@@ -65,7 +75,7 @@ pub async fn serve_object(state: &AppState, sha256: &str, headers: &HeaderMap) -
     let body = Body::from_stream(ReaderStream::new(file.take(length)));
     let mut response = Response::builder()
         .status(status)
-        .header(CONTENT_TYPE, "application/octet-stream")
+        .header(CONTENT_TYPE, content_type)
         .header(CONTENT_LENGTH, length)
         .header(ACCEPT_RANGES, "bytes")
         .header(SHA256_HEADER, sha256);

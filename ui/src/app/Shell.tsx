@@ -1,19 +1,28 @@
 import { NavLink, Outlet } from "react-router";
 import logo from "../assets/logo.svg";
+import { PurchaseProvider } from "../features/store/purchase";
 import { type MessageKey, useI18n } from "../i18n";
-import { DashboardIcon, LibraryIcon, SettingsIcon, StoreIcon } from "./icons";
+import { useBackendStatus } from "../ipc";
+import { DashboardIcon, LibraryIcon, ReviewIcon, SettingsIcon, StoreIcon } from "./icons";
+import { PersonaSwitcher } from "./PersonaSwitcher";
 import { StatusLine } from "./StatusLine";
 
-const sections: { path: string; label: MessageKey; Icon: () => React.JSX.Element }[] = [
+type Section = { path: string; label: MessageKey; Icon: () => React.JSX.Element };
+
+const sections: Section[] = [
   { path: "/store", label: "nav.store", Icon: StoreIcon },
   { path: "/library", label: "nav.library", Icon: LibraryIcon },
   { path: "/dashboard", label: "nav.dashboard", Icon: DashboardIcon },
-  { path: "/settings", label: "nav.settings", Icon: SettingsIcon },
 ];
+const review: Section = { path: "/review", label: "nav.review", Icon: ReviewIcon };
+const settings: Section = { path: "/settings", label: "nav.settings", Icon: SettingsIcon };
 
-/** The window's frame: navigation on the left, the current page, the status line below. */
+/** The window's frame: navigation on the left, who you are on top, the page, the status line. */
 export function Shell() {
   const { t } = useI18n();
+  const status = useBackendStatus();
+  const isReviewer = status.data?.user?.roles.includes("reviewer") ?? false;
+  const shown = [...sections, ...(isReviewer ? [review] : []), settings];
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -25,7 +34,7 @@ export function Shell() {
           </div>
         </div>
         <nav aria-label={t("nav.label")} data-testid="nav">
-          {sections.map(({ path, label, Icon }) => (
+          {shown.map(({ path, label, Icon }) => (
             <NavLink key={path} to={path} className="nav-link">
               <Icon />
               <span>{t(label)}</span>
@@ -33,9 +42,16 @@ export function Shell() {
           ))}
         </nav>
       </aside>
-      <main className="content">
-        <Outlet />
-      </main>
+      <div className="main-column">
+        <header className="topbar">
+          <PersonaSwitcher />
+        </header>
+        <main className="content">
+          <PurchaseProvider>
+            <Outlet />
+          </PurchaseProvider>
+        </main>
+      </div>
       <StatusLine />
     </div>
   );

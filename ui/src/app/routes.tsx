@@ -1,20 +1,37 @@
 import { Navigate, type RouteObject } from "react-router";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { LibraryPage } from "../features/library/LibraryPage";
+import { ReviewPage } from "../features/review/ReviewPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
+import { OrdersPage } from "../features/store/OrdersPage";
+import { ReleasePage } from "../features/store/ReleasePage";
+import { ShopPage } from "../features/store/ShopPage";
 import { StorePage } from "../features/store/StorePage";
+import { TrackPage } from "../features/store/TrackPage";
+import { paths } from "./paths";
 import { Shell } from "./Shell";
+import { StartupGate } from "./StartupGate";
 
 export const routes: RouteObject[] = [
   {
     path: "/",
-    element: <Shell />,
+    element: (
+      <StartupGate>
+        <Shell />
+      </StartupGate>
+    ),
     children: [
-      { index: true, element: <Navigate to="/store" replace /> },
+      { index: true, element: <Navigate to={paths.store} replace /> },
       { path: "store", element: <StorePage /> },
+      { path: "store/orders", element: <OrdersPage /> },
+      { path: "store/shop/:id", element: <ShopPage /> },
+      { path: "store/release/:id", element: <ReleasePage /> },
+      { path: "store/track/:id", element: <TrackPage /> },
       { path: "library", element: <LibraryPage /> },
       { path: "dashboard", element: <DashboardPage /> },
+      { path: "review", element: <ReviewPage /> },
       { path: "settings", element: <SettingsPage /> },
+      { path: "*", element: <Navigate to={paths.store} replace /> },
     ],
   },
 ];

@@ -1,9 +1,58 @@
 // The UI's one door to Rust. Features import typed hooks from here; nothing else in the UI
 // may import Tauri or the generated bindings (Biome's noRestrictedImports enforces it).
-import { useQuery } from "@tanstack/react-query";
-import { type ApiError, type AppStatus, commands, type ErrorCode } from "./bindings";
+import {
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { convertFileSrc } from "@tauri-apps/api/core";
+import {
+  type ApiError,
+  type ApplicationView,
+  commands,
+  type ErrorCode,
+  type OrderView,
+  type SimulatorView,
+} from "./bindings";
+import { type FeedSale, queryKeys } from "./keys";
+import { applyBackendStatus, invalidateAllButStatus, markWatched } from "./live";
 
-export type { ApiError, AppStatus, ErrorCode };
+export type {
+  ApiError,
+  ApplicationDraft,
+  ApplicationView,
+  AppStatus,
+  AuditEventView,
+  BackendPhase,
+  BackendStatus,
+  DailyIncome,
+  Dashboard,
+  EmbeddedError,
+  ErrorCode,
+  GenreCount,
+  IncomeEvent,
+  IncomeSummary,
+  OrderView,
+  PersonaView,
+  RecentSale,
+  ReleaseDetail,
+  ReleaseView,
+  Role,
+  SaleRecorded,
+  SeedStatus,
+  SeedStepView,
+  ShopKindView,
+  ShopPage,
+  ShopView,
+  SimulatorView,
+  StoreHome,
+  TrackIncome,
+  TrackView,
+  UserView,
+} from "./bindings";
+export { type FeedSale, queryKeys } from "./keys";
 
 /** A failed command, carrying the shared error code the UI branches on. */
 export class IpcError extends Error {
@@ -46,11 +95,6 @@ export function errorCode(error: unknown): ErrorCode {
   return error instanceof IpcError ? error.code : "internal";
 }
 
-/** Query keys for data owned by Rust; events invalidate these in one place. */
-export const queryKeys = {
-  appStatus: ["app-status"] as const,
-};
-
 /** The core's health, refreshed every few seconds for the status line. */
 export function useAppStatus() {
   return useQuery({
@@ -60,3 +104,226 @@ export function useAppStatus() {
     retry: false,
   });
 }
+
+/** The address of a cover image, served by the shell's `cover:` scheme. */
+export function coverUrl(kind: "track" | "release", id: string): string {
+  // `convertFileSrc` percent-encodes its whole argument (a `/` included), so the id is
+  // appended as its own path segment to keep the `kind/id` shape the scheme splits on.
+  return `${convertFileSrc(kind, "cover")}/${encodeURIComponent(id)}`;
+}
+
+/** A fresh idempotency key for one purchase attempt (kept across retries of that attempt). */
+export function newAttemptId(): string {
+  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
+    return crypto.randomUUID();
+  }
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// ---- Backend: demo or connected, who is signed in ---------------------------------------
+
+/** Where the backend is in starting up and who is signed in; kept current by events. */
+export function useBackendStatus() {
+  return useQuery({
+    queryKey: queryKeys.backendStatus,
+    queryFn: () => unwrap(commands.backendStatus()),
+    retry: false,
+    // Events carry every change; polling while starting only covers a change that happened
+    // between the first read and the listener being attached.
+    refetchInterval: (query) => (query.state.data?.phase.phase === "starting" ? 1_000 : false),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useRetryBackend() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(commands.retryBackend()),
+    onSuccess: (status) => applyBackendStatus(client, status),
+  });
+}
+
+export function useResetDemo() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(commands.resetDemo()),
+    onSuccess: (status) => {
+      applyBackendStatus(client, status);
+      void invalidateAllButStatus(client);
+    },
+  });
+}
+
+/** Acts as another demo persona; everything the previous one saw is refetched. */
+export function useSwitchPersona() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (key: string) => unwrap(commands.switchPersona(key)),
+    onSuccess: (status) => {
+      applyBackendStatus(client, status);
+      void invalidateAllButStatus(client);
+      // A shop owner's sales start flowing at once (the dashboard watches again on opening).
+      const shopId = status.user?.shop_id;
+      if (shopId) watchIncome(shopId).catch(() => {});
+    },
+  });
+}
+
+export function useSimulatorSettings(enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.simulator,
+    queryFn: () => unwrap(commands.simulatorSettings()),
+    enabled,
+  });
+}
+
+export function useSetSimulator() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: SimulatorView) => unwrap(commands.setSimulator(settings)),
+    onMutate: (settings) => client.setQueryData(queryKeys.simulator, settings),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.simulator }),
+  });
+}
+
+// ---- Store -------------------------------------------------------------------------------
+
+/** The store's front page; "selling right now" moves, so it is refreshed every 5 s. */
+export function useStoreHome() {
+  return useQuery({
+    queryKey: queryKeys.storeHome,
+    queryFn: () => unwrap(commands.storeHome()),
+    refetchInterval: 5_000,
+  });
+}
+
+/** Search as you type, 50 tracks a page; `enabled` is off until there is something to ask. */
+export function useTrackSearch(text: string, genre: string | null, enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.search(text, genre),
+    queryFn: ({ pageParam }) => unwrap(commands.searchTracks(text, genre, pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
+    enabled,
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** A track's page, as options so a list can ask for several at once (`useQueries`). */
+export function trackQuery(id: string) {
+  return queryOptions({
+    queryKey: queryKeys.track(id),
+    queryFn: () => unwrap(commands.trackPage(id)),
+  });
+}
+
+export function useTrack(id: string) {
+  return useQuery(trackQuery(id));
+}
+
+export function useRelease(id: string) {
+  return useQuery({
+    queryKey: queryKeys.release(id),
+    queryFn: () => unwrap(commands.releasePage(id)),
+  });
+}
+
+export function useShop(id: string) {
+  return useQuery({
+    queryKey: queryKeys.shop(id),
+    queryFn: () => unwrap(commands.shopPage(id)),
+  });
+}
+
+/** The signed-in person's orders, newest first. */
+export function useMyOrders() {
+  return useQuery({
+    queryKey: queryKeys.orders,
+    queryFn: async () => {
+      const orders = await unwrap(commands.myOrders());
+      return [...orders].sort((a, b) => b.created_at_ms - a.created_at_ms);
+    },
+  });
+}
+
+/** The ids of the tracks the signed-in person owns (a paid order). */
+export function ownedTrackIds(orders: readonly OrderView[] | undefined): ReadonlySet<string> {
+  return new Set((orders ?? []).filter((o) => o.status === "paid").map((o) => o.track_id));
+}
+
+/** Buys a track. Retrying with the same `attempt` never charges twice. */
+export function useBuyTrack() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ trackId, attempt }: { trackId: string; attempt: string }) =>
+      unwrap(commands.buyTrack(trackId, attempt)),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.orders });
+      void client.invalidateQueries({ queryKey: queryKeys.store });
+    },
+  });
+}
+
+// ---- Seller dashboard and reviewer inbox ----------------------------------------------
+
+export function useDashboard(shopId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.dashboard(shopId ?? ""),
+    queryFn: () => unwrap(commands.dashboard()),
+    enabled: shopId !== null,
+  });
+}
+
+/** Starts forwarding the signed-in owner's (`shopId`'s) live sales as income events. */
+export async function watchIncome(shopId: string): Promise<void> {
+  markWatched(shopId);
+  try {
+    await unwrap(commands.watchIncome());
+  } catch (error) {
+    markWatched(null);
+    throw error;
+  }
+}
+
+export function useSalesFeed(shopId: string | null) {
+  return useQuery<FeedSale[]>({
+    queryKey: queryKeys.salesFeed(shopId ?? ""),
+    // Nothing to fetch: income events fill it (./live). A refetch starts it empty again.
+    queryFn: () => [],
+    enabled: shopId !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useReviewInbox(enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.reviewInbox,
+    queryFn: () => unwrap(commands.reviewInbox()),
+    enabled,
+  });
+}
+
+function useInboxMutation<A>(call: (args: A) => Promise<ApplicationView>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (decided) => {
+      client.setQueryData<ApplicationView[]>(queryKeys.reviewInbox, (inbox) =>
+        inbox?.filter((application) => application.id !== decided.id),
+      );
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.reviewInbox }),
+  });
+}
+
+export function useApproveApplication() {
+  return useInboxMutation((id: string) => unwrap(commands.approveApplication(id)));
+}
+
+export function useRejectApplication() {
+  return useInboxMutation(({ id, reason }: { id: string; reason: string }) =>
+    unwrap(commands.rejectApplication(id, reason)),
+  );
+}
+
+export { applyBackendStatus, applyIncomeEvent, useLiveEvents } from "./live";

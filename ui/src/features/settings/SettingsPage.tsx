@@ -1,10 +1,12 @@
 import { Page } from "../../components/Page";
 import { languageNames, languages, useI18n } from "../../i18n";
-import { useAppStatus } from "../../ipc";
+import { useAppStatus, useBackendStatus } from "../../ipc";
+import { DemoSettings } from "./DemoSettings";
 
 export function SettingsPage() {
   const { t, language, setLanguage } = useI18n();
   const status = useAppStatus();
+  const backend = useBackendStatus();
 
   return (
     <Page title={t("settings.title")}>
@@ -34,6 +36,8 @@ export function SettingsPage() {
         <h2 id="settings-appearance">{t("settings.appearance")}</h2>
         <p>{t("settings.appearance.body")}</p>
       </section>
+
+      {backend.data?.mode === "demo" && <DemoSettings />}
 
       <section className="card" aria-labelledby="settings-about">
         <h2 id="settings-about">{t("settings.about")}</h2>

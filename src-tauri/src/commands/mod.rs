@@ -3,6 +3,10 @@
 // Tauri hands managed state to commands by value.
 #![allow(clippy::needless_pass_by_value)]
 
+pub mod backend;
+pub mod dashboard;
+pub mod store;
+
 use shrimp_api::ApiError;
 use shrimp_core::{AppStatus, Core, CoreError};
 use tauri::State;
@@ -16,7 +20,7 @@ impl CoreState {
         Self(core.map_err(|error| ApiError::from(&error)))
     }
 
-    fn get(&self) -> Result<&Core, ApiError> {
+    pub fn get(&self) -> Result<&Core, ApiError> {
         self.0.as_ref().map_err(Clone::clone)
     }
 }
@@ -26,4 +30,9 @@ impl CoreState {
 #[specta::specta]
 pub fn app_status(state: State<'_, CoreState>) -> Result<AppStatus, ApiError> {
     Ok(state.get()?.status())
+}
+
+/// Maps a core error to the `{code, message}` the UI shows.
+pub fn api_error(error: &CoreError) -> ApiError {
+    ApiError::from(error)
 }

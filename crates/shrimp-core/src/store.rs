@@ -1,0 +1,148 @@
+//! The store as the listener browses it: the front page, search, shop, release and track
+//! pages, buying, and cover images (cached on disk so pages open instantly the second time).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use shrimp_api::{
+    OrderView, Page, ReleaseDetail, ReleaseView, ShopView, StoreHome, TrackView,
+};
+use shrimp_client::TrackQuery;
+
+use crate::CoreError;
+use crate::market::Market;
+
+/// A shop's page: who they are, their releases and tracks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ShopPage {
+    pub shop: ShopView,
+    pub releases: Vec<ReleaseView>,
+    pub tracks: Vec<TrackView>,
+}
+
+/// Which cover to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CoverOf {
+    Track,
+    Release,
+}
+
+impl CoverOf {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Track => "track",
+            Self::Release => "release",
+        }
+    }
+}
+
+/// A cover image ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl Market {
+    pub async fn home(&self) -> Result<StoreHome, CoreError> {
+        Ok(self.client().await?.store_home().await?)
+    }
+
+    /// Search as you type: titles, artists and shops, Chinese or Latin, newest first.
+    pub async fn search(
+        &self,
+        text: &str,
+        genre: Option<String>,
+        cursor: Option<String>,
+    ) -> Result<Page<TrackView>, CoreError> {
+        let query = TrackQuery {
+            q: Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
+            genre,
+            cursor,
+            limit: Some(50),
+            ..TrackQuery::default()
+        };
+        Ok(self.client().await?.tracks(&query).await?)
+    }
+
+    pub async fn track(&self, id: &str) -> Result<TrackView, CoreError> {
+        Ok(self.client().await?.track(id).await?)
+    }
+
+    pub async fn release(&self, id: &str) -> Result<ReleaseDetail, CoreError> {
+        Ok(self.client().await?.release(id).await?)
+    }
+
+    pub async fn shop_page(&self, id: &str) -> Result<ShopPage, CoreError> {
+        let client = self.client().await?;
+        let (shop, releases, tracks) = tokio::try_join!(
+            client.shop(id),
+            client.shop_releases(id),
+            client.shop_tracks(id)
+        )?;
+        Ok(ShopPage {
+            shop,
+            releases,
+            tracks,
+        })
+    }
+
+    /// Buys a track. `attempt` is the idempotency key of this purchase attempt: retrying with
+    /// the same one never charges twice.
+    pub async fn buy(&self, track_id: &str, attempt: &str) -> Result<OrderView, CoreError> {
+        if attempt.trim().is_empty() || attempt.len() > 100 {
+            return Err(CoreError::invalid("a purchase needs an attempt id of 1–100 characters"));
+        }
+        Ok(self.client().await?.create_order(track_id, attempt).await?)
+    }
+
+    pub async fn orders(&self) -> Result<Vec<OrderView>, CoreError> {
+        Ok(self.client().await?.orders().await?)
+    }
+
+    /// A cover image, from the disk cache or the backend.
+    pub async fn cover(&self, of: CoverOf, id: &str) -> Result<Cover, CoreError> {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return Err(CoreError::invalid("not a cover id"));
+        }
+        let path = self.cover_path(of, id);
+        if let Ok(bytes) = tokio::fs::read(&path).await {
+            if let Some(media_type) = media_type(&bytes) {
+                return Ok(Cover { media_type, bytes });
+            }
+        }
+        let client = self.client().await?;
+        let bytes = match of {
+            CoverOf::Track => client.track_cover(id).await?,
+            CoverOf::Release => client.release_cover(id).await?,
+        }
+        .to_vec();
+        let media_type = media_type(&bytes)
+            .ok_or_else(|| CoreError::invalid("the backend sent a cover that is not an image"))?;
+        if let Some(parent) = path.parent() {
+            // A cache that cannot be written only costs a download next time.
+            let _ = tokio::fs::create_dir_all(parent).await;
+            let _ = tokio::fs::write(&path, &bytes).await;
+        }
+        Ok(Cover { media_type, bytes })
+    }
+
+    fn cover_path(&self, of: CoverOf, id: &str) -> PathBuf {
+        self.cache_folder()
+            .join("covers")
+            .join(format!("{}-{id}", of.as_str()))
+    }
+}
+
+fn media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}

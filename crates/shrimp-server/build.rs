@@ -1,0 +1,5 @@
+//! Rebuilds the server when a migration is added: `sqlx::migrate!` embeds the folder.
+
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+}

@@ -1,0 +1,54 @@
+//! The `cover:` URI scheme: the webview shows cover images from `cover://localhost/track/ID`
+//! (or `http://cover.localhost/…` on Windows) and the core fetches and caches them; the
+//! webview itself never talks to the backend.
+
+use shrimp_core::store::CoverOf;
+use tauri::http::{Request, Response, StatusCode, header};
+use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+
+use crate::commands::CoreState;
+
+pub const SCHEME: &str = "cover";
+
+/// Answers one cover request, off the main thread.
+pub fn handle<R: Runtime>(
+    context: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let app = context.app_handle().clone();
+    let path = request.uri().path().trim_start_matches('/').to_owned();
+    tauri::async_runtime::spawn(async move {
+        responder.respond(answer(&app, &path).await);
+    });
+}
+
+async fn answer<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> Response<Vec<u8>> {
+    let (kind, id) = path.split_once('/').unwrap_or(("", ""));
+    let of = match kind {
+        "track" => CoverOf::Track,
+        "release" => CoverOf::Release,
+        _ => return status(StatusCode::NOT_FOUND),
+    };
+    let state = app.state::<CoreState>();
+    let Ok(core) = state.get() else {
+        return status(StatusCode::SERVICE_UNAVAILABLE);
+    };
+    match core.market().cover(of, id).await {
+        Ok(cover) => Response::builder()
+            .header(header::CONTENT_TYPE, cover.media_type)
+            .header(header::CACHE_CONTROL, "max-age=3600")
+            .body(cover.bytes)
+            .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
+        Err(error) => {
+            tracing::debug!(%error, path, "no cover");
+            status(StatusCode::NOT_FOUND)
+        }
+    }
+}
+
+fn status(code: StatusCode) -> Response<Vec<u8>> {
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = code;
+    response
+}

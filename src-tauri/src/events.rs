@@ -1,0 +1,13 @@
+//! Events the shell sends to the webview.
+
+use serde::Serialize;
+use shrimp_api::IncomeEvent;
+use shrimp_core::BackendStatus;
+
+/// The backend's status changed: seed progress, ready, failed, another persona.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct BackendStatusChanged(pub BackendStatus);
+
+/// A money event for the signed-in owner's shop (a sale, a subscription share…).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct IncomeEventReceived(pub IncomeEvent);

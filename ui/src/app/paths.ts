@@ -1,0 +1,12 @@
+/** Every screen's path; the end-to-end tests use these too. */
+export const paths = {
+  store: "/store",
+  orders: "/store/orders",
+  shop: (id: string) => `/store/shop/${encodeURIComponent(id)}`,
+  release: (id: string) => `/store/release/${encodeURIComponent(id)}`,
+  track: (id: string) => `/store/track/${encodeURIComponent(id)}`,
+  library: "/library",
+  dashboard: "/dashboard",
+  review: "/review",
+  settings: "/settings",
+};

@@ -1,0 +1,190 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { Dashboard } from "../../ipc";
+import { CommandFailure, emitEvent } from "../../ipc/testing";
+import { backendReady, dashboard, rainShop, release, track } from "../../test/fixtures";
+import { forever, mockApp, renderApp } from "../../test/render";
+
+const asMusician = {
+  backend_status: () => backendReady("musician"),
+  shop_page: () => ({ shop: rainShop, releases: [release()], tracks: [track()] }),
+};
+
+function sale(orderId: string, amount: number, trackId = "trk_1") {
+  return {
+    type: "sale_recorded" as const,
+    seq: 1,
+    sale: {
+      order_id: orderId,
+      track_id: trackId,
+      track_title: "Spring Rain 春雨",
+      amount,
+      at_ms: Date.now(),
+    },
+  };
+}
+
+describe("the seller dashboard", () => {
+  it("shows a placeholder while loading", async () => {
+    mockApp({ ...asMusician, dashboard: () => forever() });
+    renderApp("/dashboard");
+    expect(await screen.findByRole("status")).toBeTruthy();
+  });
+
+  it("explains a failure and retries", async () => {
+    let failing = true;
+    mockApp({
+      ...asMusician,
+      dashboard: () => {
+        if (failing) throw new CommandFailure({ code: "internal", message: "boom" });
+        return dashboard();
+      },
+    });
+    renderApp("/dashboard");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Something went wrong inside Shrimp");
+    failing = false;
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(await screen.findByTestId("income-today")).toBeTruthy();
+  });
+
+  it("shows the ticker, chart, feed and per-track table, and watches live income", async () => {
+    const log = mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    expect((await screen.findByTestId("income-today")).textContent).toBe("¥2.40");
+    expect(screen.getByTestId("income-this-month").textContent).toBe("¥45.60");
+    expect(screen.getByTestId("income-all-time").textContent).toBe("¥1,234.50");
+    expect(screen.getByTestId("income-balance").textContent).toBe("¥987.00");
+    expect(screen.getByRole("heading", { level: 1, name: rainShop.name })).toBeTruthy();
+    expect(log.count("watch_income")).toBe(1);
+
+    expect(screen.getByTestId("sales-feed").children).toHaveLength(0);
+    expect(screen.getByText(/Waiting for the next sale/)).toBeTruthy();
+
+    const table = screen.getByTestId("track-income");
+    const rows = within(table).getAllByRole("row");
+    expect(rows[1]?.textContent).toBe("Spring Rain 春雨50¥60.0061");
+  });
+
+  it("moves the ticker and the feed the moment a sale arrives, then refetches", async () => {
+    let answer: () => Dashboard | Promise<Dashboard> = () => dashboard();
+    const log = mockApp({ ...asMusician, dashboard: () => answer() });
+    renderApp("/dashboard");
+    await screen.findByTestId("income-today");
+    await waitFor(() => expect(log.count("dashboard")).toBe(1));
+
+    // Rust is slow to answer the refetch: the local addition alone moves the figures.
+    let land: (exact: Dashboard) => void = () => {};
+    answer = () =>
+      new Promise<Dashboard>((resolve) => {
+        land = resolve;
+      });
+    await emitEvent("income-event-received", sale("ord_a", 80));
+    await waitFor(() => expect(screen.getByTestId("income-today").textContent).toBe("¥3.20"));
+    expect(screen.getByTestId("income-all-time").dataset.fen).toBe("123530");
+    expect(screen.getByTestId("income-balance").textContent).toBe("¥987.80");
+    const rows = within(screen.getByTestId("sales-feed")).getAllByTestId("sale-row");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.textContent).toContain("Spring Rain 春雨");
+    expect(rows[0]?.textContent).toContain("+¥0.80");
+    expect(log.count("dashboard")).toBe(2);
+
+    // The refetch lands Rust's exact figures.
+    const exact = dashboard();
+    await act(async () => land({ ...exact, summary: { ...exact.summary, today: 330 } }));
+    await waitFor(() => expect(screen.getByTestId("income-today").textContent).toBe("¥3.30"));
+
+    // A second sale goes on top of the feed.
+    answer = () => ({ ...exact, summary: { ...exact.summary, today: 480 } });
+    await emitEvent("income-event-received", sale("ord_b", 150));
+    await waitFor(() => expect(screen.getByTestId("income-today").textContent).toBe("¥4.80"));
+    const feed = within(screen.getByTestId("sales-feed")).getAllByTestId("sale-row");
+    expect(feed.map((row) => row.dataset.orderId)).toEqual(["ord_b", "ord_a"]);
+
+    // The same sale replayed (after a reconnect) is not counted again.
+    const loads = log.count("dashboard");
+    await emitEvent("income-event-received", sale("ord_b", 150));
+    expect(within(screen.getByTestId("sales-feed")).getAllByTestId("sale-row")).toHaveLength(2);
+    expect(screen.getByTestId("income-today").textContent).toBe("¥4.80");
+    expect(log.count("dashboard")).toBe(loads);
+  });
+
+  it("switches the chart between days, weeks and months, with readable labels", async () => {
+    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    const chart = await screen.findByTestId("income-chart");
+    const bars = () => chart.querySelectorAll("rect.chart-bar");
+    expect(bars()).toHaveLength(30);
+    expect(within(chart).getByRole("img").getAttribute("aria-labelledby")).toBeTruthy();
+    expect(chart.querySelector("rect title")?.textContent).toMatch(/: ¥\d+\.\d\d, \d+ sales$/);
+
+    await userEvent.click(screen.getByTestId("chart-week"));
+    expect(chart.dataset.period).toBe("week");
+    expect(bars()).toHaveLength(13);
+    await userEvent.click(screen.getByTestId("chart-month"));
+    expect(bars().length).toBeGreaterThanOrEqual(3);
+    expect(screen.getByTestId("chart-month").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("keeps an empty shop readable", async () => {
+    mockApp({
+      ...asMusician,
+      dashboard: () =>
+        dashboard({
+          summary: { today: 0, this_month: 0, all_time: 0, balance: 0, sales_count: 0 },
+          daily: [],
+          tracks: [],
+        }),
+    });
+    renderApp("/dashboard");
+    expect((await screen.findByTestId("income-all-time")).textContent).toBe("¥0.00");
+    expect(screen.getByText("Your shop has no tracks yet.")).toBeTruthy();
+  });
+
+  it("says when live updates could not start, and retries", async () => {
+    let failing = true;
+    const log = mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      watch_income: () => {
+        if (failing) throw new CommandFailure({ code: "unavailable", message: "stream" });
+        return null;
+      },
+    });
+    renderApp("/dashboard");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Live income updates are paused");
+    failing = false;
+    await userEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+    expect(log.count("watch_income")).toBe(2);
+  });
+
+  it("speaks Chinese", async () => {
+    localStorage.setItem("shrimp.language", "zh-CN");
+    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    await screen.findByTestId("income-today");
+    expect(screen.getByText("今日")).toBeTruthy();
+    expect(screen.getByText("余额")).toBeTruthy();
+    expect(screen.getByTestId("income-balance").textContent).toBe("¥987.00");
+  });
+});
+
+describe("the dashboard without a shop", () => {
+  it("invites a listener to open a shop", async () => {
+    const log = mockApp();
+    renderApp("/dashboard");
+    expect(await screen.findByText("You have no shop yet")).toBeTruthy();
+    expect(log.count("dashboard")).toBe(0);
+    expect(log.count("watch_income")).toBe(0);
+  });
+
+  it("sends a reviewer to the inbox", async () => {
+    mockApp({ backend_status: () => backendReady("reviewer"), review_inbox: () => [] });
+    renderApp("/dashboard");
+    await userEvent.click(await screen.findByRole("link", { name: "Open the review inbox" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Review inbox" })).toBeTruthy();
+  });
+});

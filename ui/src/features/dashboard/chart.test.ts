@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { niceMax, toBars } from "./chart";
+
+const DAY = 86_400_000;
+const start = Date.UTC(2026, 0, 20);
+const daily = Array.from({ length: 20 }, (_, index) => ({
+  day_start_ms: start + index * DAY,
+  sales: 80,
+  count: 1,
+}));
+
+describe("toBars", () => {
+  it("keeps the last 30 days as they are", () => {
+    expect(toBars(daily, "day")).toHaveLength(20);
+  });
+
+  it("groups 7-day weeks ending today", () => {
+    const weeks = toBars(daily, "week");
+    expect(weeks.map((week) => week.count)).toEqual([6, 7, 7]);
+    expect(weeks[2]?.lastDayMs).toBe(start + 19 * DAY);
+  });
+
+  it("groups calendar months and keeps every fen", () => {
+    const months = toBars(daily, "month");
+    expect(months.map((month) => new Date(month.startMs).getUTCMonth())).toEqual([0, 1]);
+    expect(months.map((month) => month.sales)).toEqual([12 * 80, 8 * 80]);
+  });
+});
+
+describe("niceMax", () => {
+  it("rounds up to 1, 2 or 5 times a power of ten, at least ¥1", () => {
+    expect(niceMax(0)).toBe(100);
+    expect(niceMax(130)).toBe(200);
+    expect(niceMax(480)).toBe(500);
+    expect(niceMax(5001)).toBe(10_000);
+  });
+});

@@ -1,0 +1,26 @@
+/** Query keys for data owned by Rust; events invalidate these in one place (./live). */
+export const queryKeys = {
+  appStatus: ["app-status"] as const,
+  backendStatus: ["backend-status"] as const,
+  simulator: ["simulator"] as const,
+  store: ["store"] as const,
+  storeHome: ["store", "home"] as const,
+  search: (text: string, genre: string | null) => ["store", "search", text, genre] as const,
+  track: (id: string) => ["store", "track", id] as const,
+  release: (id: string) => ["store", "release", id] as const,
+  shop: (id: string) => ["store", "shop", id] as const,
+  orders: ["orders"] as const,
+  dashboard: (shopId: string) => ["dashboard", shopId] as const,
+  /** Sales that arrived live while this shop was watched, newest first (filled by events). */
+  salesFeed: (shopId: string) => ["sales-feed", shopId] as const,
+  reviewInbox: ["review-inbox"] as const,
+};
+
+/** A sale as the live feed shows it. */
+export interface FeedSale {
+  orderId: string;
+  trackId: string;
+  trackTitle: string;
+  amount: number;
+  atMs: number;
+}
