@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use shrimp_api::IncomeEvent;
-use shrimp_core::BackendStatus;
+use shrimp_core::{BackendStatus, PlayerEvent};
 
 /// The backend's status changed: seed progress, ready, failed, another persona.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -11,3 +11,7 @@ pub struct BackendStatusChanged(pub BackendStatus);
 /// A money event for the signed-in owner's shop (a sale, a subscription share…).
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct IncomeEventReceived(pub IncomeEvent);
+
+/// What the audio engine did: state, track, position (≤ 5 Hz), failures.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct PlayerEventReceived(pub PlayerEvent);

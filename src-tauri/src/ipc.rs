@@ -19,6 +19,10 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::backend::switch_persona,
             commands::backend::simulator_settings,
             commands::backend::set_simulator,
+            commands::backend::connection,
+            commands::backend::connect,
+            commands::backend::register_account,
+            commands::backend::sign_out,
             commands::store::store_home,
             commands::store::search_tracks,
             commands::store::track_page,
@@ -31,10 +35,15 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::dashboard::review_inbox,
             commands::dashboard::approve_application,
             commands::dashboard::reject_application,
+            commands::player::play_preview,
+            commands::player::player_toggle,
+            commands::player::player_stop,
+            commands::player::player_status,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,
-            events::IncomeEventReceived
+            events::IncomeEventReceived,
+            events::PlayerEventReceived
         ])
 }
 

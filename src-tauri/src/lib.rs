@@ -35,11 +35,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(CoreState::new(core))
         .manage(commands::dashboard::IncomeWatch::default())
+        .manage(commands::player::PlayerBridge::default())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {
             builder.mount_events(app);
             app.state::<commands::dashboard::IncomeWatch>()
+                .connect(app.handle());
+            app.state::<commands::player::PlayerBridge>()
                 .connect(app.handle());
             commands::backend::start(app.handle(), &app.state::<CoreState>());
             window::open_main(app, webview_dir)?;

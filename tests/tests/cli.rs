@@ -240,35 +240,27 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         c.arg("--data-dir").arg(&data);
         c
     };
+    assert_fails(shrimp().arg("frobnicate"), 2, "unrecognized subcommand");
+    assert_fails(with_data().args(["library", "scan"]), 2, "required");
     assert_fails(
-        &mut shrimp().arg("frobnicate"),
-        2,
-        "unrecognized subcommand",
-    );
-    assert_fails(&mut with_data().args(["library", "scan"]), 2, "required");
-    assert_fails(
-        &mut with_data().args(["library", "scan", "/no/such/folder"]),
+        with_data().args(["library", "scan", "/no/such/folder"]),
         2,
         "does not exist",
     );
     assert_fails(
-        &mut with_data().args(["bench", "decode", "/no/such/file.flac"]),
+        with_data().args(["bench", "decode", "/no/such/file.flac"]),
         2,
         "is not a file",
     );
     assert_fails(
-        &mut with_data().args(["play", "--volume", "3", "x.flac"]),
+        with_data().args(["play", "--volume", "3", "x.flac"]),
         2,
         "volume",
     );
-    assert_fails(
-        &mut with_data().args(["library", "search", " "]),
-        2,
-        "empty",
-    );
+    assert_fails(with_data().args(["library", "search", " "]), 2, "empty");
     // Machine output: the error as {"code","message"}.
     let stderr = assert_fails(
-        &mut with_data().args(["--json", "play", "nothing matches this"]),
+        with_data().args(["--json", "play", "nothing matches this"]),
         2,
         "not_found",
     );

@@ -210,7 +210,7 @@ fn run(cli: Cli) -> Outcome {
                     format!("{} is not a file", file.display()),
                 ));
             }
-            let result = bench::decode(&file, runs).map_err(bench_failure)?;
+            let result = bench::decode(&file, runs).map_err(|e| bench_failure(&e))?;
             out.emit(&result, |w| {
                 writeln!(
                     w,
@@ -233,7 +233,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Bench(BenchCommand::Scan { folder, runs }) => {
             let result = runtime
                 .block_on(bench::scan(&paths, &folder, runs))
-                .map_err(bench_failure)?;
+                .map_err(|e| bench_failure(&e))?;
             out.emit(&result, |w| {
                 writeln!(
                     w,
@@ -250,8 +250,8 @@ fn run(cli: Cli) -> Outcome {
     }
 }
 
-fn bench_failure(error: bench::BenchError) -> Failure {
-    match &error {
+fn bench_failure(error: &bench::BenchError) -> Failure {
+    match error {
         bench::BenchError::Library(e) => Failure(library_api_error(e)),
         bench::BenchError::Playback(e) => Failure(playback_api_error(e)),
         bench::BenchError::Decode(_) | bench::BenchError::Invalid(_) => {
@@ -442,11 +442,11 @@ fn play(
         });
     }
     player
-        .play(files.clone(), 0)
+        .play(files, 0)
         .map_err(|e| Failure(playback_api_error(&e)))?;
     let mut started = false;
-    let mut played = 0usize;
-    let mut failed = 0usize;
+    let mut tracks_heard = 0usize;
+    let mut skipped = 0usize;
     loop {
         let Ok(event) = events.recv_timeout(Duration::from_secs(30)) else {
             return Err(Failure::new(
@@ -464,7 +464,7 @@ fn play(
             _ => None,
         });
         match event {
-            PlayerEvent::TrackChanged { .. } => played += 1,
+            PlayerEvent::TrackChanged { .. } => tracks_heard += 1,
             PlayerEvent::StateChanged {
                 state: PlayerState::Playing,
             } => started = true,
@@ -477,7 +477,7 @@ fn play(
                 message,
                 ..
             } => return Err(Failure::new(code, message)),
-            PlayerEvent::Failed { path: Some(_), .. } => failed += 1,
+            PlayerEvent::Failed { path: Some(_), .. } => skipped += 1,
             _ => {}
         }
     }
@@ -485,7 +485,7 @@ fn play(
     if interrupted.load(Ordering::SeqCst) {
         return Ok(ExitCode::from(130));
     }
-    if played == 0 && failed > 0 {
+    if tracks_heard == 0 && skipped > 0 {
         return Err(Failure::new(
             ErrorCode::InvalidInput,
             "none of the files could be played",

@@ -27,7 +27,7 @@ pub use credentials::{
 };
 pub use error::CoreError;
 pub use paths::{AppPaths, DATA_DIR_ENV};
-pub use market::{BackendMode, BackendPhase, BackendStatus, Market, PersonaView};
+pub use market::{BackendMode, BackendPhase, BackendStatus, ConnectionView, Market, PersonaView};
 pub use status::{AppStatus, Core};
 pub use library::{Library, LibraryCounts};
 pub use player::{Player, PlayerEvent, PlayerSettings, PlayerState, PlayerStatus, RepeatMode};

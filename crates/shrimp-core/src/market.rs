@@ -11,8 +11,10 @@ use shrimp_client::{Client, Token};
 use shrimp_server::demo::{self, SimulatorSettings};
 use tokio::sync::{RwLock, watch};
 
-use crate::CoreError;
+use crate::connected::{Connection, Restored, Session as ConnectedSession, SignedIn};
+use crate::credentials::{Credentials, Persistence};
 use crate::embedded::{self, EmbeddedError, EmbeddedServer, SeedStatus};
+use crate::{AppPaths, CoreError};
 
 /// Which backend the app uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,13 +70,27 @@ pub struct Market {
     cache_folder: PathBuf,
     session: RwLock<Session>,
     status: watch::Sender<BackendStatus>,
+    connected: ConnectedSession,
+}
+
+/// Connected mode as the settings page shows it: the remembered backend and account (never
+/// the token) and whether sign-ins are kept in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionView {
+    pub remembered: Option<Connection>,
+    pub persistence: Persistence,
 }
 
 /// The persona the demo opens as.
 const FIRST_PERSONA: &str = "listener";
 
 impl Market {
-    pub fn new(demo_folder: PathBuf, cache_folder: PathBuf) -> Arc<Self> {
+    pub fn new(paths: &AppPaths) -> Arc<Self> {
+        Self::with_credentials(paths, Credentials::native())
+    }
+
+    pub fn with_credentials(paths: &AppPaths, credentials: Credentials) -> Arc<Self> {
         let personas = demo::PERSONAS
             .iter()
             .map(|persona| PersonaView {
@@ -91,10 +107,11 @@ impl Market {
             personas,
         });
         Arc::new(Self {
-            demo_folder,
-            cache_folder,
+            demo_folder: paths.demo_dir(),
+            cache_folder: paths.cache_dir(),
             session: RwLock::default(),
             status,
+            connected: ConnectedSession::new(paths, credentials),
         })
     }
 
@@ -109,6 +126,84 @@ impl Market {
 
     pub fn cache_folder(&self) -> &Path {
         &self.cache_folder
+    }
+
+    /// At launch: back to the remote backend the person was signed in to, else the demo.
+    pub async fn start(&self) -> BackendStatus {
+        match self.connected.restore().await {
+            Restored::SignedIn { .. } => self.enter_connected().await,
+            Restored::SignedOut => self.start_demo().await,
+            other => {
+                tracing::warn!(?other, "connected session not restored; opening the demo");
+                self.start_demo().await
+            }
+        }
+    }
+
+    /// How connected mode stands (for the settings page).
+    pub fn connection(&self) -> ConnectionView {
+        ConnectionView {
+            remembered: self.connected.remembered(),
+            persistence: self.connected.persistence(),
+        }
+    }
+
+    /// Signs in to a remote backend; the token goes to the OS keyring, never to the UI.
+    pub async fn connect(
+        &self,
+        url: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<SignedIn, CoreError> {
+        let signed_in = self
+            .connected
+            .sign_in(url, email, password)
+            .await
+            .map_err(|error| connected_error(&error))?;
+        self.enter_connected().await;
+        Ok(signed_in)
+    }
+
+    /// Creates an account on a remote backend and signs in to it.
+    pub async fn register(
+        &self,
+        url: &str,
+        email: &str,
+        password: &str,
+        display_name: &str,
+    ) -> Result<SignedIn, CoreError> {
+        let signed_in = self
+            .connected
+            .register(url, email, password, display_name)
+            .await
+            .map_err(|error| connected_error(&error))?;
+        self.enter_connected().await;
+        Ok(signed_in)
+    }
+
+    /// Signs out of the remote backend (the keyring entry is deleted) and opens the demo.
+    pub async fn sign_out(&self) -> Result<BackendStatus, CoreError> {
+        self.connected
+            .sign_out()
+            .await
+            .map_err(|error| connected_error(&error))?;
+        Ok(self.start_demo().await)
+    }
+
+    async fn enter_connected(&self) -> BackendStatus {
+        let mut session = self.session.write().await;
+        *session = Session {
+            demo: None,
+            client: self.connected.client(),
+        };
+        let account = self.connected.current();
+        self.status.send_modify(|status| {
+            status.mode = BackendMode::Connected;
+            status.phase = BackendPhase::Ready;
+            status.persona = None;
+            status.user = account.map(|account| account.user);
+        });
+        self.status()
     }
 
     /// Starts the embedded demo backend (seeding it on first launch) and signs in as the
@@ -184,6 +279,9 @@ impl Market {
 
     /// Acts as another demo persona: signs in as them through the client, like anyone.
     pub async fn switch_persona(&self, key: &str) -> Result<BackendStatus, CoreError> {
+        if self.status.borrow().mode != BackendMode::Demo {
+            return Err(CoreError::invalid("personas exist only in the demo"));
+        }
         let persona = demo::persona(key).ok_or_else(|| CoreError::invalid("no such demo persona"))?;
         let mut session = self.session.write().await;
         let anonymous = session
@@ -233,5 +331,13 @@ impl Market {
         let demo = session.demo.as_ref().ok_or(CoreError::NotReady)?;
         demo.simulator().set(settings);
         Ok(())
+    }
+}
+
+fn connected_error(error: &crate::connected::ConnectedError) -> CoreError {
+    let api = shrimp_api::ApiError::from(error);
+    CoreError::Backend {
+        code: api.code,
+        message: api.message,
     }
 }

@@ -1,10 +1,10 @@
 use std::fs;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::{AppPaths, CoreError, Market};
+use crate::{AppPaths, CoreError, Market, Player, PlayerSettings};
 
 /// The running application: what the shell holds and calls into.
 #[derive(Debug)]
@@ -12,6 +12,7 @@ pub struct Core {
     paths: AppPaths,
     started: Instant,
     market: Arc<Market>,
+    player: Mutex<Option<Arc<Player>>>,
 }
 
 /// A snapshot of the core's health, shown in the app's status line.
@@ -37,10 +38,30 @@ impl Core {
         paths.ensure()?;
         tracing::info!(data_dir = %paths.data_dir().display(), "core opened");
         Ok(Self {
-            market: Market::new(paths.demo_dir(), paths.cache_dir()),
+            market: Market::new(&paths),
             paths,
             started: Instant::now(),
+            player: Mutex::default(),
         })
+    }
+
+    /// The audio player, started on first use. `fresh` is true the first time, so the caller
+    /// can subscribe to its events once.
+    pub fn player(&self) -> Result<(Arc<Player>, bool), CoreError> {
+        let mut slot = self.player.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(player) = slot.as_ref() {
+            return Ok((player.clone(), false));
+        }
+        let player = Arc::new(
+            Player::start(&self.paths, &PlayerSettings::default()).map_err(|error| {
+                CoreError::Backend {
+                    code: crate::player::playback_error_code(&error),
+                    message: error.to_string(),
+                }
+            })?,
+        );
+        *slot = Some(player.clone());
+        Ok((player, true))
     }
 
     /// The marketplace: the backend in use and who is signed in.

@@ -1,7 +1,7 @@
 //! The store as the listener browses it: the front page, search, shop, release and track
 //! pages, buying, and cover images (cached on disk so pages open instantly the second time).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use shrimp_api::{
@@ -105,9 +105,7 @@ impl Market {
 
     /// A cover image, from the disk cache or the backend.
     pub async fn cover(&self, of: CoverOf, id: &str) -> Result<Cover, CoreError> {
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(CoreError::invalid("not a cover id"));
-        }
+        check_id(id)?;
         let path = self.cover_path(of, id);
         if let Ok(bytes) = tokio::fs::read(&path).await {
             if let Some(media_type) = media_type(&bytes) {
@@ -130,11 +128,46 @@ impl Market {
         Ok(Cover { media_type, bytes })
     }
 
+    /// The track's ≤ 30 s preview as a local file for the engine to play, fetched once.
+    pub async fn preview_file(&self, track_id: &str) -> Result<PathBuf, CoreError> {
+        check_id(track_id)?;
+        let path = self.cache_folder().join("previews").join(format!("{track_id}.wav"));
+        if tokio::fs::metadata(&path).await.is_ok_and(|meta| meta.len() > 44) {
+            return Ok(path);
+        }
+        let bytes = self.client().await?.preview(track_id).await?;
+        if !bytes.starts_with(b"RIFF") {
+            return Err(CoreError::invalid("the backend sent a preview that is not audio"));
+        }
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let storage = |source| CoreError::DataDir {
+            path: folder.clone(),
+            source,
+        };
+        tokio::fs::create_dir_all(&folder).await.map_err(storage)?;
+        // Written aside and renamed, so a half-written preview is never played.
+        let partial = path.with_extension("part");
+        tokio::fs::write(&partial, &bytes).await.map_err(storage)?;
+        tokio::fs::rename(&partial, &path).await.map_err(storage)?;
+        Ok(path)
+    }
+
     fn cover_path(&self, of: CoverOf, id: &str) -> PathBuf {
         self.cache_folder()
             .join("covers")
             .join(format!("{}-{id}", of.as_str()))
     }
+}
+
+/// Ids become file names in the cache: only plain characters.
+fn check_id(id: &str) -> Result<(), CoreError> {
+    if id.is_empty()
+        || id.len() > 100
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(CoreError::invalid("not a valid id"));
+    }
+    Ok(())
 }
 
 fn media_type(bytes: &[u8]) -> Option<&'static str> {

@@ -2,6 +2,8 @@
 //! transaction — the order marked paid once, one ledger entry crediting 100% to the shop, one
 //! entitlement and one outbox event for the shop's live income.
 
+use std::fmt::Write as _;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -291,7 +293,7 @@ pub async fn write_postings(
                 sql.push_str(", ");
             }
             let base = index * 2;
-            sql.push_str(&format!("($1, ${}, ${})", base + 2, base + 3));
+            let _ = write!(sql, "($1, ${}, ${})", base + 2, base + 3);
         }
         let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(entry_id);
         for posting in chunk {

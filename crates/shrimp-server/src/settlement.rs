@@ -9,6 +9,8 @@
 //! concurrent closes from several instances wait for each other; on SQLite the transaction's
 //! write lock does. The rules are in `docs/subscriptions.md`.
 
+use std::fmt::Write as _;
+
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -132,100 +134,7 @@ pub async fn settle_month(state: &AppState, month: Month) -> Result<Closed> {
         });
     }
 
-    let pool_account = Account::SubscriptionPool { month };
-    let fees = balance_in(&mut tx, &pool_account).await?;
-    let carried_in = balance_in(&mut tx, &Account::CarryOver).await?;
-    if !carried_in.is_zero() {
-        let forward =
-            JournalEntry::carry_forward(month, carried_in, carried_in).map_err(internal)?;
-        write_entry(
-            &mut tx,
-            &forward,
-            "carry_forward",
-            Some(&format!("month/{key}")),
-            now,
-        )
-        .await?;
-    }
-    let pool = fees
-        .checked_add(carried_in)
-        .ok_or_else(|| internal("pool overflow"))?;
-
-    let rows = sqlx::query(
-        "SELECT shop_id, COUNT(*) AS n FROM subscription_downloads WHERE month = $1 GROUP BY shop_id",
-    )
-    .bind(&key)
-    .fetch_all(&mut *tx)
-    .await?;
-    let counts = rows
-        .iter()
-        .map(|row| {
-            let shop = ShopId::new(row.try_get::<String, _>("shop_id")?).map_err(internal)?;
-            let count = u64::try_from(row.try_get::<i64, _>("n")?).map_err(internal)?;
-            Ok((shop, count))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    drop(rows);
-    let split = split_pool(pool, &counts).map_err(internal)?;
-    if !pool.is_zero() {
-        let entry = JournalEntry::settlement(month, &split).map_err(internal)?;
-        write_entry(
-            &mut tx,
-            &entry,
-            "settlement",
-            Some(&format!("month/{key}")),
-            now,
-        )
-        .await?;
-    }
-    for chunk in split.shares().chunks(1000) {
-        let mut sql = String::from(
-            "INSERT INTO settlement_shares (month, shop_id, downloads, amount_fen) VALUES ",
-        );
-        for index in 0..chunk.len() {
-            if index > 0 {
-                sql.push_str(", ");
-            }
-            let base = index * 3;
-            sql.push_str(&format!(
-                "($1, ${}, ${}, ${})",
-                base + 2,
-                base + 3,
-                base + 4
-            ));
-        }
-        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&key);
-        for share in chunk {
-            statement = statement
-                .bind(share.shop.as_str())
-                .bind(i64::try_from(share.downloads).map_err(internal)?)
-                .bind(share.amount.0);
-        }
-        statement.execute(&mut *tx).await?;
-    }
-    let subscribers = sqlx::query(
-        "INSERT INTO subscriber_statements (user_id, month, fee_fen) \
-         SELECT user_id, month, amount_fen FROM subscription_periods WHERE month = $1 AND status = 'paid'",
-    )
-    .bind(&key)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let downloads = i64::try_from(split.total_downloads()).map_err(internal)?;
-    sqlx::query(
-        "UPDATE settlements SET fees_fen = $1, carried_in_fen = $2, pool_fen = $3, \
-         carry_over_fen = $4, subscribers = $5, shops = $6, downloads = $7 WHERE month = $8",
-    )
-    .bind(fees.0)
-    .bind(carried_in.0)
-    .bind(pool.0)
-    .bind(split.carry_over().0)
-    .bind(i64::try_from(subscribers).map_err(internal)?)
-    .bind(i64::try_from(split.shares().len()).map_err(internal)?)
-    .bind(downloads)
-    .bind(&key)
-    .execute(&mut *tx)
-    .await?;
+    close_in(&mut tx, month, now).await?;
     tx.commit().await?;
     let settlement = existing(state, month)
         .await?
@@ -242,6 +151,104 @@ pub async fn settle_month(state: &AppState, month: Month) -> Result<Closed> {
         settlement,
         newly: true,
     })
+}
+
+/// Everything a close writes, inside its transaction, after the month was claimed.
+async fn close_in(tx: &mut Transaction<'static, Any>, month: Month, now: i64) -> Result<()> {
+    let key = month.to_string();
+    let pool_account = Account::SubscriptionPool { month };
+    let fees = balance_in(tx, &pool_account).await?;
+    let carried_in = balance_in(tx, &Account::CarryOver).await?;
+    if !carried_in.is_zero() {
+        let forward =
+            JournalEntry::carry_forward(month, carried_in, carried_in).map_err(internal)?;
+        write_entry(
+            tx,
+            &forward,
+            "carry_forward",
+            Some(&format!("month/{key}")),
+            now,
+        )
+        .await?;
+    }
+    let pool = fees
+        .checked_add(carried_in)
+        .ok_or_else(|| internal("pool overflow"))?;
+
+    let rows = sqlx::query(
+        "SELECT shop_id, COUNT(*) AS n FROM subscription_downloads WHERE month = $1 GROUP BY shop_id",
+    )
+    .bind(&key)
+    .fetch_all(&mut **tx)
+    .await?;
+    let counts = rows
+        .iter()
+        .map(|row| {
+            let shop = ShopId::new(row.try_get::<String, _>("shop_id")?).map_err(internal)?;
+            let count = u64::try_from(row.try_get::<i64, _>("n")?).map_err(internal)?;
+            Ok((shop, count))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    drop(rows);
+    let split = split_pool(pool, &counts).map_err(internal)?;
+    if !pool.is_zero() {
+        let entry = JournalEntry::settlement(month, &split).map_err(internal)?;
+        write_entry(tx, &entry, "settlement", Some(&format!("month/{key}")), now).await?;
+    }
+    write_shares(tx, &key, &split).await?;
+    let subscribers = sqlx::query(
+        "INSERT INTO subscriber_statements (user_id, month, fee_fen) \
+         SELECT user_id, month, amount_fen FROM subscription_periods WHERE month = $1 AND status = 'paid'",
+    )
+    .bind(&key)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let downloads = i64::try_from(split.total_downloads()).map_err(internal)?;
+    sqlx::query(
+        "UPDATE settlements SET fees_fen = $1, carried_in_fen = $2, pool_fen = $3, \
+         carry_over_fen = $4, subscribers = $5, shops = $6, downloads = $7 WHERE month = $8",
+    )
+    .bind(fees.0)
+    .bind(carried_in.0)
+    .bind(pool.0)
+    .bind(split.carry_over().0)
+    .bind(i64::try_from(subscribers).map_err(internal)?)
+    .bind(i64::try_from(split.shares().len()).map_err(internal)?)
+    .bind(downloads)
+    .bind(&key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Each shop's statement line, a thousand rows per statement.
+async fn write_shares(
+    tx: &mut Transaction<'static, Any>,
+    key: &str,
+    split: &shrimp_domain::Split,
+) -> Result<()> {
+    for chunk in split.shares().chunks(1000) {
+        let mut sql = String::from(
+            "INSERT INTO settlement_shares (month, shop_id, downloads, amount_fen) VALUES ",
+        );
+        for index in 0..chunk.len() {
+            if index > 0 {
+                sql.push_str(", ");
+            }
+            let base = index * 3;
+            let _ = write!(sql, "($1, ${}, ${}, ${})", base + 2, base + 3, base + 4);
+        }
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key);
+        for share in chunk {
+            statement = statement
+                .bind(share.shop.as_str())
+                .bind(i64::try_from(share.downloads).map_err(internal)?)
+                .bind(share.amount.0);
+        }
+        statement.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Closes, in order, every ended month that has paid subscribers and is still open (the

@@ -92,6 +92,7 @@ const WINDOW: usize = 256;
 /// a whole-song pass would, so the output does not depend on the block size.
 pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let n = song.frames;
+    let t0 = std::time::Instant::now();
     let mut cache: HashMap<NoteKey, Vec<f32>> = HashMap::new();
     for event in song.events.iter().filter(|e| e.start < n) {
         cache
@@ -105,6 +106,8 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
         .filter_map(|track| Lane::new(genre, track, song, &cache, delay_frames))
         .collect();
 
+    let t1 = std::time::Instant::now();
+    let (mut tl, mut tr, mut tb) = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut left = vec![0.0_f32; n];
     let mut right = vec![0.0_f32; n];
     let mut send = vec![0.0_f32; BLOCK];
@@ -117,15 +120,20 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
         let (right_done, right_block) = right[..end].split_at_mut(start);
         let send = &mut send[..end - start];
         send.fill(0.0);
+        let a = std::time::Instant::now();
         for lane in &mut lanes {
             lane.mix(start, left_block, right_block, send);
         }
+        let b = std::time::Instant::now();
+        tl += b - a;
         reverb.process(
             send,
             left_block,
             right_block,
             left_done.last_mut().zip(right_done.last_mut()),
         );
+        let c = std::time::Instant::now();
+        tr += c - b;
         // The reverb has just finished the previous block's last frame.
         if start >= BLOCK {
             bus.process(
@@ -133,6 +141,7 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
                 &mut right_done[start - BLOCK..],
             );
         }
+        tb += c.elapsed();
     }
     reverb.finish(left.last_mut().zip(right.last_mut()));
     let last = n.saturating_sub(1) / BLOCK * BLOCK;
@@ -142,7 +151,10 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let loudness = bus.meter.loudness();
     #[allow(clippy::cast_possible_truncation)]
     let gain = math::db((TARGET_LOUDNESS - loudness).clamp(-20.0, 30.0)) as f32;
-    master(&left, &right, gain)
+    let t2 = std::time::Instant::now();
+    let out = master(&left, &right, gain);
+    if std::env::var_os("SYNTH_TIMES").is_some() { eprintln!("{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}", t1 - t0, t2.elapsed()); }
+    out
 }
 
 /// One note placed on a track.

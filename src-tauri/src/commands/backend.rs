@@ -1,7 +1,7 @@
 //! The backend: demo or connected, starting up, who is signed in, the market simulator.
 
 use shrimp_api::ApiError;
-use shrimp_core::BackendStatus;
+use shrimp_core::{BackendStatus, ConnectionView, SignedIn};
 use shrimp_core::embedded::SimulatorView;
 use tauri::{AppHandle, Runtime, State};
 use tauri_specta::Event as _;
@@ -25,7 +25,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, state: &CoreState) {
         }
     });
     tauri::async_runtime::spawn(async move {
-        market.start_demo().await;
+        market.start().await;
     });
 }
 
@@ -94,6 +94,60 @@ pub async fn set_simulator(
         .get()?
         .market()
         .set_simulator(settings.into())
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// The remembered backend and account, and whether the OS keyring keeps sign-ins.
+#[tauri::command]
+#[specta::specta]
+pub fn connection(state: State<'_, CoreState>) -> Result<ConnectionView, ApiError> {
+    Ok(state.get()?.market().connection())
+}
+
+/// Signs in to a remote backend; the session token goes to the OS keyring, never here.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect(
+    state: State<'_, CoreState>,
+    url: String,
+    email: String,
+    password: String,
+) -> Result<SignedIn, ApiError> {
+    state
+        .get()?
+        .market()
+        .connect(&url, &email, &password)
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// Creates an account on a remote backend and signs in.
+#[tauri::command]
+#[specta::specta]
+pub async fn register_account(
+    state: State<'_, CoreState>,
+    url: String,
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<SignedIn, ApiError> {
+    state
+        .get()?
+        .market()
+        .register(&url, &email, &password, &display_name)
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// Signs out of the remote backend (deleting the keyring entry) and opens the demo again.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(state: State<'_, CoreState>) -> Result<BackendStatus, ApiError> {
+    state
+        .get()?
+        .market()
+        .sign_out()
         .await
         .map_err(|error| api_error(&error))
 }

@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod dashboard;
+pub mod player;
 pub mod store;
 
 use shrimp_api::ApiError;

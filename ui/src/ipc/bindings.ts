@@ -21,6 +21,14 @@ export const commands = {
 	simulatorSettings: () => typedError<SimulatorView, ApiError>(__TAURI_INVOKE("simulator_settings")),
 	/**  Pauses, resumes or paces the simulated market. */
 	setSimulator: (settings: SimulatorView) => typedError<null, ApiError>(__TAURI_INVOKE("set_simulator", { settings })),
+	/**  The remembered backend and account, and whether the OS keyring keeps sign-ins. */
+	connection: () => typedError<ConnectionView_Serialize, ApiError>(__TAURI_INVOKE("connection")),
+	/**  Signs in to a remote backend; the session token goes to the OS keyring, never here. */
+	connect: (url: string, email: string, password: string) => typedError<SignedIn_Serialize, ApiError>(__TAURI_INVOKE("connect", { url, email, password })),
+	/**  Creates an account on a remote backend and signs in. */
+	registerAccount: (url: string, email: string, password: string, displayName: string) => typedError<SignedIn_Serialize, ApiError>(__TAURI_INVOKE("register_account", { url, email, password, displayName })),
+	/**  Signs out of the remote backend (deleting the keyring entry) and opens the demo again. */
+	signOut: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("sign_out")),
 	storeHome: () => typedError<StoreHome_Serialize, ApiError>(__TAURI_INVOKE("store_home")),
 	/**  Search as you type; an empty text lists the newest tracks. */
 	searchTracks: (text: string, genre: string | null, cursor: string | null) => typedError<Page_Serialize<T>, ApiError>(__TAURI_INVOKE("search_tracks", { text, genre, cursor })),
@@ -39,15 +47,38 @@ export const commands = {
 	reviewInbox: () => typedError<ApplicationView_Serialize[], ApiError>(__TAURI_INVOKE("review_inbox")),
 	approveApplication: (id: string) => typedError<ApplicationView_Serialize, ApiError>(__TAURI_INVOKE("approve_application", { id })),
 	rejectApplication: (id: string, reason: string) => typedError<ApplicationView_Serialize, ApiError>(__TAURI_INVOKE("reject_application", { id, reason })),
+	/**  Plays a store track's ≤ 30 s preview. */
+	playPreview: (trackId: string) => typedError<null, ApiError>(__TAURI_INVOKE("play_preview", { trackId })),
+	/**  Pauses or resumes. */
+	playerToggle: () => typedError<null, ApiError>(__TAURI_INVOKE("player_toggle")),
+	playerStop: () => typedError<null, ApiError>(__TAURI_INVOKE("player_stop")),
+	/**  What is playing, for a view that opens late. */
+	playerStatus: () => typedError<PlayerStatus_Serialize, ApiError>(__TAURI_INVOKE("player_status")),
 };
 
 /** Events */
 export const events = {
 	backendStatusChanged: makeEvent<BackendStatusChanged_Serialize, BackendStatusChanged_Deserialize>("backend-status-changed"),
 	incomeEventReceived: makeEvent<IncomeEventReceived, IncomeEventReceived>("income-event-received"),
+	playerEventReceived: makeEvent<PlayerEventReceived_Serialize, PlayerEventReceived_Deserialize>("player-event-received"),
 };
 
 /* Types */
+/**  Who is signed in, and where. Safe to show: it holds no secret. */
+export type Account = Account_Serialize | Account_Deserialize;
+
+/**  Who is signed in, and where. Safe to show: it holds no secret. */
+export type Account_Deserialize = {
+	backendUrl: string,
+	user: UserView_Deserialize,
+};
+
+/**  Who is signed in, and where. Safe to show: it holds no secret. */
+export type Account_Serialize = {
+	backendUrl: string,
+	user: UserView_Serialize,
+};
+
 /**  The one error shape at every boundary: `{"code": "...", "message": "..."}`. */
 export type ApiError = {
 	code: ErrorCode,
@@ -175,6 +206,36 @@ export type BackendStatus_Serialize = {
 	personas: PersonaView[],
 };
 
+/**  The backend and account remembered for next time (to sign in again or prefill the form). */
+export type Connection = {
+	backendUrl: string,
+	email: string,
+};
+
+/**
+ *  Connected mode as the settings page shows it: the remembered backend and account (never
+ *  the token) and whether sign-ins are kept in the OS keyring.
+ */
+export type ConnectionView = ConnectionView_Serialize | ConnectionView_Deserialize;
+
+/**
+ *  Connected mode as the settings page shows it: the remembered backend and account (never
+ *  the token) and whether sign-ins are kept in the OS keyring.
+ */
+export type ConnectionView_Deserialize = {
+	remembered?: Connection | null,
+	persistence: Persistence,
+};
+
+/**
+ *  Connected mode as the settings page shows it: the remembered backend and account (never
+ *  the token) and whether sign-ins are kept in the OS keyring.
+ */
+export type ConnectionView_Serialize = {
+	remembered: Connection | null,
+	persistence: Persistence,
+};
+
 /**  One day of a shop's sales. */
 export type DailyIncome = {
 	day_start_ms: number,
@@ -257,6 +318,16 @@ export type IncomeSummary = {
 	sales_count: number,
 };
 
+/**  Why the keyring cannot be used, for the person at the screen. */
+export type KeyringUnavailable = {
+	kind: UnavailableKind,
+	/**
+	 *  A sentence to show, e.g. "No keyring service is running (Secret Service not found on
+	 *  D-Bus)", followed by the platform's own words in brackets.
+	 */
+	message: string,
+};
+
 export type OrderStatus = "pending" | "paid" | "expired" | "refunded";
 
 export type OrderView = {
@@ -283,11 +354,87 @@ export type Page_Serialize<T> = {
 	next_cursor: string | null,
 };
 
+/**  How long a signed-in session is kept. */
+export type Persistence = 
+/**  In the OS keyring: the next launch is signed in again. */
+{ mode: "persistent" } | 
+/**
+ *  Only in this process's memory, because the keyring cannot be used: signing in again is
+ *  needed after the app quits.
+ */
+{ mode: "untilQuit"; reason: KeyringUnavailable };
+
 /**  A demo account the app can act as. */
 export type PersonaView = {
 	key: string,
 	display_name: string,
 	email: string,
+};
+
+/**  What the player reports, past tense; positions come at most 5 times a second. */
+export type PlayerEvent = PlayerEvent_Serialize | PlayerEvent_Deserialize;
+
+/**  What the audio engine did: state, track, position (≤ 5 Hz), failures. */
+export type PlayerEventReceived = PlayerEventReceived_Serialize | PlayerEventReceived_Deserialize;
+
+/**  What the audio engine did: state, track, position (≤ 5 Hz), failures. */
+export type PlayerEventReceived_Deserialize = PlayerEvent_Deserialize;
+
+/**  What the audio engine did: state, track, position (≤ 5 Hz), failures. */
+export type PlayerEventReceived_Serialize = PlayerEvent_Serialize;
+
+/**  What the player reports, past tense; positions come at most 5 times a second. */
+export type PlayerEvent_Deserialize = { type: "stateChanged"; state: PlayerState } | 
+/**  The first sample of queue entry `index` reached the output. */
+{ type: "trackChanged"; index: number; path: string; durationMs?: number | null } | { type: "positionChanged"; index: number; positionMs: number } | 
+/**  An output device was opened. */
+{ type: "outputOpened"; device: string; sampleRate: number; channels: number } | 
+/**
+ *  Something failed: a file (skipped) or the device (playback pauses or stops).
+ *  `reason` is the engine's finer code (`no_audio_device`, `undecodable_audio`…).
+ */
+{ type: "failed"; path?: string | null; code: ErrorCode; reason: string; message: string };
+
+/**  What the player reports, past tense; positions come at most 5 times a second. */
+export type PlayerEvent_Serialize = { type: "stateChanged"; state: PlayerState } | 
+/**  The first sample of queue entry `index` reached the output. */
+{ type: "trackChanged"; index: number; path: string; durationMs: number | null } | { type: "positionChanged"; index: number; positionMs: number } | 
+/**  An output device was opened. */
+{ type: "outputOpened"; device: string; sampleRate: number; channels: number } | 
+/**
+ *  Something failed: a file (skipped) or the device (playback pauses or stops).
+ *  `reason` is the engine's finer code (`no_audio_device`, `undecodable_audio`…).
+ */
+{ type: "failed"; path: string | null; code: ErrorCode; reason: string; message: string };
+
+/**  Whether sound is coming out, as it crosses the wire. */
+export type PlayerState = "stopped" | "playing" | "paused";
+
+/**  The player's state as last reported, for a view that subscribes late. */
+export type PlayerStatus = PlayerStatus_Serialize | PlayerStatus_Deserialize;
+
+/**  The player's state as last reported, for a view that subscribes late. */
+export type PlayerStatus_Deserialize = {
+	state: PlayerState,
+	/**  The queue entry being heard. */
+	index?: number | null,
+	path?: string | null,
+	durationMs?: number | null,
+	positionMs: number,
+	/**  The open output device. */
+	device?: string | null,
+};
+
+/**  The player's state as last reported, for a view that subscribes late. */
+export type PlayerStatus_Serialize = {
+	state: PlayerState,
+	/**  The queue entry being heard. */
+	index: number | null,
+	path: string | null,
+	durationMs: number | null,
+	positionMs: number,
+	/**  The open output device. */
+	device: string | null,
 };
 
 /**  A sale as the public "selling right now" feed shows it: what sold, never who bought it. */
@@ -398,6 +545,23 @@ export type ShopView = {
 	bio: string,
 };
 
+/**  A successful sign-in or registration: the account, and how long it will be remembered. */
+export type SignedIn = SignedIn_Serialize | SignedIn_Deserialize;
+
+/**  A successful sign-in or registration: the account, and how long it will be remembered. */
+export type SignedIn_Deserialize = {
+	account: Account_Deserialize,
+	/**  `UntilQuit` (with the reason) when the keyring could not keep the session. */
+	persistence: Persistence,
+};
+
+/**  A successful sign-in or registration: the account, and how long it will be remembered. */
+export type SignedIn_Serialize = {
+	account: Account_Serialize,
+	/**  `UntilQuit` (with the reason) when the keyring could not keep the session. */
+	persistence: Persistence,
+};
+
 /**  The market simulator's settings as the UI edits them. */
 export type SimulatorView = {
 	paused: boolean,
@@ -487,6 +651,17 @@ export type TrackView_Serialize = {
 	downloads: number,
 	created_at_ms: number,
 };
+
+/**  The kinds of [`KeyringUnavailable`], for the UI to branch on. */
+export type UnavailableKind = 
+/**  No keyring service answers (no session bus, no Secret Service provider). */
+"no_service" | 
+/**  The keyring is locked and could not be unlocked. */
+"locked" | 
+/**  This operating system has no keyring Shrimp can use. */
+"unsupported" | 
+/**  The keyring answered with an error. */
+"failed";
 
 /**  A signed-in person as others may see them. */
 export type UserView = UserView_Serialize | UserView_Deserialize;

@@ -5,7 +5,7 @@
 //! - **Requests** are form posts to the gateway with the common parameters `app_id`, `method`,
 //!   `format=JSON`, `charset=utf-8`, `sign_type=RSA2`, `timestamp` (`yyyy-MM-dd HH:mm:ss`,
 //!   Beijing time), `version=1.0`, `notify_url` and a JSON `biz_content`. The signature is
-//!   SHA256withRSA over every parameter except `sign`, empty values dropped, sorted by name,
+//!   `SHA256withRSA` over every parameter except `sign`, empty values dropped, sorted by name,
 //!   joined as `name=value&…` with raw (not URL-encoded) values — `sign_type` included.
 //! - **Responses** are `{"<method with _>_response": {...}, "sign": "..."}`; the signature is
 //!   over the exact text of the response object, checked with Alipay's public key.
