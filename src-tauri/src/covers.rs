@@ -11,13 +11,20 @@ use crate::commands::CoreState;
 pub const SCHEME: &str = "cover";
 
 /// Answers one cover request, off the main thread.
+#[allow(clippy::needless_pass_by_value)] // Tauri's handler signature.
 pub fn handle<R: Runtime>(
     context: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
     responder: UriSchemeResponder,
 ) {
     let app = context.app_handle().clone();
-    let path = request.uri().path().trim_start_matches('/').to_owned();
+    // `convertFileSrc` percent-encodes what it is given: `track%2FID` means `track/ID`.
+    let path = request
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .replace("%2F", "/")
+        .replace("%2f", "/");
     tauri::async_runtime::spawn(async move {
         responder.respond(answer(&app, &path).await);
     });

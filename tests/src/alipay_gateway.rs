@@ -65,8 +65,8 @@ fn der(text: &str) -> anyhow::Result<Vec<u8>> {
     Ok(STANDARD.decode(text.trim())?)
 }
 
-/// The PKCS#1 key inside a `SubjectPublicKeyInfo` (ring verifies with PKCS#1). The header of
-/// a 2048-bit RSA SPKI is 24 bytes: SEQUENCE, AlgorithmIdentifier, BIT STRING and its pad.
+/// The PKCS#1 key inside a `SubjectPublicKeyInfo` (`ring` verifies with PKCS#1). The header of
+/// a 2048-bit RSA SPKI is 24 bytes: SEQUENCE, `AlgorithmIdentifier`, BIT STRING and its pad.
 fn pkcs1_of_spki(spki: &[u8]) -> anyhow::Result<Vec<u8>> {
     let header = [
         0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
@@ -91,7 +91,7 @@ pub fn content(params: &BTreeMap<String, String>, keep_sign_type: bool) -> Strin
     parts.join("&")
 }
 
-/// SHA256withRSA, base64.
+/// `SHA256withRSA`, base64.
 pub fn rsa2_sign(private_pkcs8_b64: &str, text: &str) -> anyhow::Result<String> {
     let key = RsaKeyPair::from_pkcs8(&der(private_pkcs8_b64)?)
         .map_err(|error| anyhow::anyhow!("{error}"))?;

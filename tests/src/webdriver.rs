@@ -88,7 +88,12 @@ impl Session {
 
     /// Waits for an element matching `css` to appear.
     pub fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
-        poll(&format!("an element matching {css}"), || self.find(css))
+        self.wait_for_within(css, DEFAULT_WAIT)
+    }
+
+    /// [`Self::wait_for`] with its own patience (first launch seeds the demo, say).
+    pub fn wait_for_within(&self, css: &str, timeout: Duration) -> anyhow::Result<Element> {
+        poll(&format!("an element matching {css}"), timeout, || self.find(css))
     }
 
     /// Waits until the text of the element matching `css` satisfies `accept`; returns it.
@@ -97,8 +102,18 @@ impl Session {
         css: &str,
         accept: impl Fn(&str) -> bool,
     ) -> anyhow::Result<String> {
+        self.wait_for_text_within(css, DEFAULT_WAIT, accept)
+    }
+
+    /// [`Self::wait_for_text`] with its own patience.
+    pub fn wait_for_text_within(
+        &self,
+        css: &str,
+        timeout: Duration,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
         let mut last = String::new();
-        let found = poll(&format!("text of {css} to match"), || {
+        let found = poll(&format!("text of {css} to match"), timeout, || {
             let Some(element) = self.find(css)? else {
                 return Ok(None);
             };
@@ -160,15 +175,16 @@ impl Session {
 /// Polls `attempt` until it yields something or [`DEFAULT_WAIT`] passes.
 fn poll<T>(
     what: &str,
+    timeout: Duration,
     mut attempt: impl FnMut() -> anyhow::Result<Option<T>>,
 ) -> anyhow::Result<T> {
-    let deadline = Instant::now() + DEFAULT_WAIT;
+    let deadline = Instant::now() + timeout;
     loop {
         if let Some(found) = attempt()? {
             return Ok(found);
         }
         if Instant::now() > deadline {
-            bail!("timed out after {DEFAULT_WAIT:?} waiting for {what}");
+            bail!("timed out after {timeout:?} waiting for {what}");
         }
         thread::sleep(Duration::from_millis(100));
     }

@@ -114,6 +114,7 @@ impl Client {
     }
 
     /// The same client, signed out.
+    #[must_use]
     pub fn without_token(&self) -> Self {
         Self {
             token: None,

@@ -103,7 +103,7 @@ impl EmbeddedServer {
                 path: folder.display().to_string(),
                 message: source.to_string(),
             },
-            other => EmbeddedError::Database {
+            other @ shrimp_server::OpenError::Storage(_) => EmbeddedError::Database {
                 message: other.to_string(),
             },
         })?;

@@ -254,10 +254,10 @@ impl Market {
     }
 
     fn fail(&self, error: EmbeddedError) {
-        self.status.send_modify(|status| {
+        self.status.send_modify(move |status| {
             status.phase = BackendPhase::Failed {
                 message: error.to_string(),
-                error: error.clone(),
+                error,
             };
         });
     }

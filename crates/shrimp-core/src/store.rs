@@ -21,6 +21,23 @@ pub struct ShopPage {
     pub tracks: Vec<TrackView>,
 }
 
+/// One page of search results (a concrete type: the bindings generator cannot name generics).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackPage {
+    pub items: Vec<TrackView>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<Page<TrackView>> for TrackPage {
+    fn from(page: Page<TrackView>) -> Self {
+        Self {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
 /// Which cover to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -57,7 +74,7 @@ impl Market {
         text: &str,
         genre: Option<String>,
         cursor: Option<String>,
-    ) -> Result<Page<TrackView>, CoreError> {
+    ) -> Result<TrackPage, CoreError> {
         let query = TrackQuery {
             q: Some(text.to_owned()).filter(|text| !text.trim().is_empty()),
             genre,
@@ -65,7 +82,7 @@ impl Market {
             limit: Some(50),
             ..TrackQuery::default()
         };
-        Ok(self.client().await?.tracks(&query).await?)
+        Ok(self.client().await?.tracks(&query).await?.into())
     }
 
     pub async fn track(&self, id: &str) -> Result<TrackView, CoreError> {
@@ -107,10 +124,10 @@ impl Market {
     pub async fn cover(&self, of: CoverOf, id: &str) -> Result<Cover, CoreError> {
         check_id(id)?;
         let path = self.cover_path(of, id);
-        if let Ok(bytes) = tokio::fs::read(&path).await {
-            if let Some(media_type) = media_type(&bytes) {
-                return Ok(Cover { media_type, bytes });
-            }
+        if let Ok(bytes) = tokio::fs::read(&path).await
+            && let Some(media_type) = media_type(&bytes)
+        {
+            return Ok(Cover { media_type, bytes });
         }
         let client = self.client().await?;
         let bytes = match of {

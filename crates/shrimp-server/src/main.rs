@@ -32,8 +32,9 @@ struct Cli {
     /// `demo` (every payment completes at once) or `alipay`.
     #[arg(long, env = "SHRIMP_PAYMENTS", global = true, default_value = "demo")]
     payments: String,
-    /// Alipay settings as a JSON file (app_id, seller_id, gateway_url, notify_url,
-    /// app_private_key, alipay_public_key); without it they come from SHRIMP_ALIPAY_* variables.
+    /// Alipay settings as a JSON file (`app_id`, `seller_id`, `gateway_url`, `notify_url`,
+    /// `app_private_key`, `alipay_public_key`); without it they come from `SHRIMP_ALIPAY_*`
+    /// variables.
     #[arg(long, env = "SHRIMP_ALIPAY_CONFIG", global = true)]
     alipay_config: Option<PathBuf>,
     #[command(subcommand)]
@@ -114,24 +115,7 @@ async fn main() -> anyhow::Result<()> {
     .context("cannot open the server's storage")?;
     match cli.command {
         Command::Migrate => tracing::info!("the database is up to date"),
-        Command::Seed => {
-            let progress: shrimp_server::demo::ProgressFn = Arc::new(|progress| {
-                tracing::info!(step = ?progress.step, done = progress.done, total = progress.total, "seeding");
-            });
-            let report = shrimp_server::demo::seed(&state, progress)
-                .await
-                .map_err(|error| anyhow::anyhow!("{error}"))?;
-            if report.already_seeded {
-                tracing::info!("the demo marketplace is there already");
-            } else {
-                tracing::info!(
-                    shops = report.shops,
-                    tracks = report.tracks,
-                    sales = report.sales,
-                    "demo marketplace seeded"
-                );
-            }
-        }
+        Command::Seed => seed(&state).await?,
         Command::GrantReviewer { email } => {
             grant_reviewer(&state, &email)
                 .await
@@ -190,6 +174,27 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// Fills the database with the demo marketplace, logging progress.
+async fn seed(state: &shrimp_server::AppState) -> anyhow::Result<()> {
+    let progress: shrimp_server::demo::ProgressFn = Arc::new(|progress| {
+        tracing::info!(step = ?progress.step, done = progress.done, total = progress.total, "seeding");
+    });
+    let report = shrimp_server::demo::seed(state, progress)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    if report.already_seeded {
+        tracing::info!("the demo marketplace is there already");
+    } else {
+        tracing::info!(
+            shops = report.shops,
+            tracks = report.tracks,
+            sales = report.sales,
+            "demo marketplace seeded"
+        );
     }
     Ok(())
 }

@@ -264,7 +264,11 @@ impl Reverb {
             }
         }
         if send.len().is_multiple_of(2) {
-            self.pending = self.wet[0].last().copied().zip(self.wet[1].last().copied()).map(|(a, b)| [a, b]);
+            self.pending = self.wet[0]
+                .last()
+                .copied()
+                .zip(self.wet[1].last().copied())
+                .map(|(a, b)| [a, b]);
         }
     }
 

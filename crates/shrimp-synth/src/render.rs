@@ -107,7 +107,11 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
         .collect();
 
     let t1 = std::time::Instant::now();
-    let (mut tl, mut tr, mut tb) = (std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let (mut tl, mut tr, mut tb) = (
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+    );
     let mut left = vec![0.0_f32; n];
     let mut right = vec![0.0_f32; n];
     let mut send = vec![0.0_f32; BLOCK];
@@ -153,7 +157,13 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let gain = math::db((TARGET_LOUDNESS - loudness).clamp(-20.0, 30.0)) as f32;
     let t2 = std::time::Instant::now();
     let out = master(&left, &right, gain);
-    if std::env::var_os("SYNTH_TIMES").is_some() { eprintln!("{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}", t1 - t0, t2.elapsed()); }
+    if std::env::var_os("SYNTH_TIMES").is_some() {
+        eprintln!(
+            "{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}",
+            t1 - t0,
+            t2.elapsed()
+        );
+    }
     out
 }
 
@@ -406,15 +416,23 @@ impl Bus {
         }
     }
 
+    /// One pass per block, so the filters' independent recurrences overlap in the CPU.
     fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
-        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-            *l = self.high_l.high(*l);
-            *r = self.high_r.high(*r);
-        }
+        let (high_l, high_r, meter) = (&mut self.high_l, &mut self.high_r, &mut self.meter);
         if let Some(vinyl) = &mut self.vinyl {
-            vinyl.process(left, right);
+            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                let (a, b) = vinyl.tick(high_l.high(*l), high_r.high(*r));
+                *l = a;
+                *r = b;
+                meter.tick(a, b);
+            }
+        } else {
+            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                *l = high_l.high(*l);
+                *r = high_r.high(*r);
+                meter.tick(*l, *r);
+            }
         }
-        self.meter.add(left, right);
     }
 }
 
@@ -438,16 +456,17 @@ impl Vinyl {
         }
     }
 
-    fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
-        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-            if self.rng.next_u64().is_multiple_of(6000) {
-                self.pop = self.rng.signed() * 0.02;
-            }
-            let noise = self.hiss.tick(self.rng.signed()) * 0.0025 + self.pop;
-            self.pop *= 0.6;
-            *l = self.tone_l.tick(*l).0 + noise;
-            *r = self.tone_r.tick(*r).0 + noise;
+    #[inline]
+    fn tick(&mut self, l: f32, r: f32) -> (f32, f32) {
+        if self.rng.next_u64().is_multiple_of(6000) {
+            self.pop = self.rng.signed() * 0.02;
         }
+        let noise = self.hiss.tick(self.rng.signed()) * 0.0025 + self.pop;
+        self.pop *= 0.6;
+        (
+            self.tone_l.tick(l).0 + noise,
+            self.tone_r.tick(r).0 + noise,
+        )
     }
 }
 
@@ -478,18 +497,17 @@ impl Meter {
         }
     }
 
-    fn add(&mut self, left: &[f32], right: &[f32]) {
-        for (&l, &r) in left.iter().zip(right) {
-            // High-pass plus a gentle presence lift, like K-weighting.
-            let l = l - self.hl.tick(l);
-            let r = r - self.hr.tick(r);
-            let l = l + 0.5 * (l - self.shelf_l.tick(l));
-            let r = r + 0.5 * (r - self.shelf_r.tick(r));
-            self.sum += f64::from(l * l + r * r);
-            self.count += 1;
-            if self.count == Self::BLOCK {
-                self.close_block();
-            }
+    #[inline]
+    fn tick(&mut self, l: f32, r: f32) {
+        // High-pass plus a gentle presence lift, like K-weighting.
+        let l = l - self.hl.tick(l);
+        let r = r - self.hr.tick(r);
+        let l = l + 0.5 * (l - self.shelf_l.tick(l));
+        let r = r + 0.5 * (r - self.shelf_r.tick(r));
+        self.sum += f64::from(l * l + r * r);
+        self.count += 1;
+        if self.count == Self::BLOCK {
+            self.close_block();
         }
     }
 
@@ -568,6 +586,23 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
     let fade_in = (0.6 * RATE_F) as usize;
     let fade_out = ((5.0 * RATE_F) as usize).min(n / 3);
 
+    let fade = |i: usize, mut l: f32, mut r: f32| {
+        if i < fade_in {
+            #[allow(clippy::cast_precision_loss)]
+            let f = i as f32 / fade_in as f32;
+            l *= f * f;
+            r *= f * f;
+        }
+        if i + fade_out >= n {
+            #[allow(clippy::cast_precision_loss)]
+            let f = (n - 1 - i) as f32 / fade_out as f32;
+            let f = f * f * (3.0 - 2.0 * f);
+            l *= f;
+            r *= f;
+        }
+        (l, r)
+    };
+
     let mut out = vec![0_i16; n * 2];
     // Gain needs of this window and the next; the minimum over the WINDOW frames from `i`
     // is the minimum of a suffix of this one and a prefix of the next (van Herk/Gil-Werman).
@@ -578,53 +613,64 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
     let mut history = [1.0_f32; WINDOW];
     let mut g = 1.0_f32;
     let mut sum = 0.0_f64;
+    // Whether the whole previous window's smoothed gain was exactly 1.
+    let mut history_at_unity = false;
     for (w, frames) in out.chunks_mut(2 * WINDOW).enumerate() {
         let base = w * WINDOW;
         for (k, slot) in next.iter_mut().enumerate() {
             *slot = need(base + WINDOW + k);
         }
-        let mut m = f32::MAX;
-        for (s, &x) in suffix.iter_mut().zip(&this).rev() {
-            m = m.min(x);
-            *s = m;
-        }
-        let mut prefix = f32::MAX;
-        for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
-            let i = base + k;
-            let minimum = suffix[k].min(prefix);
-            prefix = prefix.min(next[k]);
-            // Slow release, instant attack.
-            g = if minimum < g {
-                minimum
-            } else {
-                g + (minimum - g) * release
-            };
-            // Moving average over the window, ending at this frame.
-            sum += f64::from(g);
-            if i >= WINDOW {
-                sum -= f64::from(history[k]);
+        // Most of a song needs no limiting: when every gain here and ahead is 1 and the
+        // average has settled at 1, the recurrences below would leave everything at
+        // exactly 1 (1 + 0 · release = 1, 256 + 1 − 1 = 256), so they are skipped.
+        let idle = history_at_unity
+            && g == 1.0
+            && sum == WINDOW as f64
+            && this.iter().chain(&next).all(|&x| x >= 1.0);
+        if idle {
+            for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
+                let i = base + k;
+                let l = (left[i] * gain).clamp(-CEILING, CEILING);
+                let r = (right[i] * gain).clamp(-CEILING, CEILING);
+                let (l, r) = fade(i, l, r);
+                frame[0] = to_i16(l);
+                frame[1] = to_i16(r);
             }
-            history[k] = g;
-            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-            let smooth = (sum / (i + 1).min(WINDOW) as f64) as f32;
-            // A float rounding hair above the ceiling is clamped away.
-            let mut l = (left[i] * gain * smooth).clamp(-CEILING, CEILING);
-            let mut r = (right[i] * gain * smooth).clamp(-CEILING, CEILING);
-            if i < fade_in {
-                #[allow(clippy::cast_precision_loss)]
-                let f = i as f32 / fade_in as f32;
-                l *= f * f;
-                r *= f * f;
+        } else {
+            let mut m = f32::MAX;
+            for (s, &x) in suffix.iter_mut().zip(&this).rev() {
+                m = m.min(x);
+                *s = m;
             }
-            if i + fade_out >= n {
-                #[allow(clippy::cast_precision_loss)]
-                let f = (n - 1 - i) as f32 / fade_out as f32;
-                let f = f * f * (3.0 - 2.0 * f);
-                l *= f;
-                r *= f;
+            let mut prefix = f32::MAX;
+            let mut unity = true;
+            for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
+                let i = base + k;
+                let minimum = suffix[k].min(prefix);
+                prefix = prefix.min(next[k]);
+                // Slow release, instant attack.
+                g = if minimum < g {
+                    minimum
+                } else {
+                    g + (minimum - g) * release
+                };
+                unity &= g == 1.0;
+                // Moving average over the window, ending at this frame.
+                sum += f64::from(g);
+                if i >= WINDOW {
+                    sum -= f64::from(history[k]);
+                }
+                history[k] = g;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                let smooth = (sum / (i + 1).min(WINDOW) as f64) as f32;
+                // A float rounding hair above the ceiling is clamped away.
+                let l = (left[i] * gain * smooth).clamp(-CEILING, CEILING);
+                let r = (right[i] * gain * smooth).clamp(-CEILING, CEILING);
+                let (l, r) = fade(i, l, r);
+                frame[0] = to_i16(l);
+                frame[1] = to_i16(r);
             }
-            frame[0] = to_i16(l);
-            frame[1] = to_i16(r);
+            history_at_unity = unity && frames.len() == 2 * WINDOW;
         }
         std::mem::swap(&mut this, &mut next);
     }
@@ -655,7 +701,11 @@ mod stats_tmp {
         for (i, genre) in crate::Genre::ALL.into_iter().enumerate() {
             for seed in [1_u64, 42, 1000 + i as u64] {
                 for ms in [60_000_u32, 61_111, 97_777] {
-                    let spec = crate::TrackSpec { seed, genre, duration_ms: ms };
+                    let spec = crate::TrackSpec {
+                        seed,
+                        genre,
+                        duration_ms: ms,
+                    };
                     let r = crate::render(&spec).unwrap();
                     let mut h = 0xcbf2_9ce4_8422_2325_u64;
                     for s in &r.samples {
@@ -678,14 +728,24 @@ mod stats_tmp {
             let mut mixed = 0usize;
             let t = std::time::Instant::now();
             for e in &song.events {
-                let b = cache.entry(e.key).or_insert_with(|| crate::voice::render(e.key));
+                let b = cache
+                    .entry(e.key)
+                    .or_insert_with(|| crate::voice::render(e.key));
                 mixed += b.len();
             }
             let synth = t.elapsed();
             let synthesized: usize = cache.values().map(Vec::len).sum();
             let t = std::time::Instant::now();
             let _ = super::mix(genre, &song, 1);
-            eprintln!("{genre:?}: events {} unique {} synthesized {:.1}s mixed {:.1}s synth {:?} mix total {:?}", song.events.len(), cache.len(), synthesized as f64/44100.0, mixed as f64/44100.0, synth, t.elapsed());
+            eprintln!(
+                "{genre:?}: events {} unique {} synthesized {:.1}s mixed {:.1}s synth {:?} mix total {:?}",
+                song.events.len(),
+                cache.len(),
+                synthesized as f64 / 44100.0,
+                mixed as f64 / 44100.0,
+                synth,
+                t.elapsed()
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The store: front page, search, pages, buying.
 
-use shrimp_api::{ApiError, OrderView, Page, ReleaseDetail, StoreHome, TrackView};
-use shrimp_core::store::ShopPage;
+use shrimp_api::{ApiError, OrderView, ReleaseDetail, StoreHome, TrackView};
+use shrimp_core::store::{ShopPage, TrackPage};
 use tauri::State;
 
 use super::{CoreState, api_error};
@@ -25,7 +25,7 @@ pub async fn search_tracks(
     text: String,
     genre: Option<String>,
     cursor: Option<String>,
-) -> Result<Page<TrackView>, ApiError> {
+) -> Result<TrackPage, ApiError> {
     state
         .get()?
         .market()

@@ -31,7 +31,7 @@ export const commands = {
 	signOut: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("sign_out")),
 	storeHome: () => typedError<StoreHome_Serialize, ApiError>(__TAURI_INVOKE("store_home")),
 	/**  Search as you type; an empty text lists the newest tracks. */
-	searchTracks: (text: string, genre: string | null, cursor: string | null) => typedError<Page_Serialize<T>, ApiError>(__TAURI_INVOKE("search_tracks", { text, genre, cursor })),
+	searchTracks: (text: string, genre: string | null, cursor: string | null) => typedError<TrackPage_Serialize, ApiError>(__TAURI_INVOKE("search_tracks", { text, genre, cursor })),
 	trackPage: (id: string) => typedError<TrackView_Serialize, ApiError>(__TAURI_INVOKE("track_page", { id })),
 	releasePage: (id: string) => typedError<ReleaseDetail_Serialize, ApiError>(__TAURI_INVOKE("release_page", { id })),
 	shopPage: (id: string) => typedError<ShopPage_Serialize, ApiError>(__TAURI_INVOKE("shop_page", { id })),
@@ -339,21 +339,6 @@ export type OrderView = {
 	created_at_ms: number,
 };
 
-/**  One page of a list, with the cursor of the next page if there is one. */
-export type Page<T> = Page_Serialize<T> | Page_Deserialize<T>;
-
-/**  One page of a list, with the cursor of the next page if there is one. */
-export type Page_Deserialize<T> = {
-	items: T[],
-	next_cursor?: string | null,
-};
-
-/**  One page of a list, with the cursor of the next page if there is one. */
-export type Page_Serialize<T> = {
-	items: T[],
-	next_cursor: string | null,
-};
-
 /**  How long a signed-in session is kept. */
 export type Persistence = 
 /**  In the OS keyring: the next launch is signed in again. */
@@ -597,6 +582,21 @@ export type TrackIncome = {
 	sales: Fen,
 	count: number,
 	downloads: number,
+};
+
+/**  One page of search results (a concrete type: the bindings generator cannot name generics). */
+export type TrackPage = TrackPage_Serialize | TrackPage_Deserialize;
+
+/**  One page of search results (a concrete type: the bindings generator cannot name generics). */
+export type TrackPage_Deserialize = {
+	items: TrackView_Deserialize[],
+	next_cursor?: string | null,
+};
+
+/**  One page of search results (a concrete type: the bindings generator cannot name generics). */
+export type TrackPage_Serialize = {
+	items: TrackView_Serialize[],
+	next_cursor: string | null,
 };
 
 /**  A track as the store shows it. */

@@ -10,23 +10,25 @@ import {
 import { convertFileSrc } from "@tauri-apps/api/core";
 import {
   type ApiError,
-  type ApplicationView,
+  type ApplicationView_Serialize as ApplicationView,
   commands,
   type ErrorCode,
   type OrderView,
   type SimulatorView,
+  type TrackPage_Serialize as TrackPage,
 } from "./bindings";
-import { type FeedSale, queryKeys } from "./keys";
+import { type FeedSale, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
 import { applyBackendStatus, invalidateAllButStatus, markWatched } from "./live";
 
+// What Rust sends is what the UI reads: the generated `_Serialize` shapes, under plain names.
 export type {
   ApiError,
   ApplicationDraft,
-  ApplicationView,
+  ApplicationView_Serialize as ApplicationView,
   AppStatus,
-  AuditEventView,
-  BackendPhase,
-  BackendStatus,
+  AuditEventView_Serialize as AuditEventView,
+  BackendPhase_Serialize as BackendPhase,
+  BackendStatus_Serialize as BackendStatus,
   DailyIncome,
   Dashboard,
   EmbeddedError,
@@ -37,22 +39,22 @@ export type {
   OrderView,
   PersonaView,
   RecentSale,
-  ReleaseDetail,
+  ReleaseDetail_Serialize as ReleaseDetail,
   ReleaseView,
   Role,
   SaleRecorded,
   SeedStatus,
   SeedStepView,
   ShopKindView,
-  ShopPage,
+  ShopPage_Serialize as ShopPage,
   ShopView,
   SimulatorView,
-  StoreHome,
+  StoreHome_Serialize as StoreHome,
   TrackIncome,
-  TrackView,
-  UserView,
+  TrackView_Serialize as TrackView,
+  UserView_Serialize as UserView,
 } from "./bindings";
-export { type FeedSale, queryKeys } from "./keys";
+export { type FeedSale, type NowPlaying, queryKeys } from "./keys";
 
 /** A failed command, carrying the shared error code the UI branches on. */
 export class IpcError extends Error {
@@ -201,7 +203,8 @@ export function useStoreHome() {
 export function useTrackSearch(text: string, genre: string | null, enabled: boolean) {
   return useInfiniteQuery({
     queryKey: queryKeys.search(text, genre),
-    queryFn: ({ pageParam }) => unwrap(commands.searchTracks(text, genre, pageParam)),
+    queryFn: ({ pageParam }): Promise<TrackPage> =>
+      unwrap(commands.searchTracks(text, genre, pageParam)),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor,
     enabled,
@@ -327,3 +330,33 @@ export function useRejectApplication() {
 }
 
 export { applyBackendStatus, applyIncomeEvent, useLiveEvents } from "./live";
+
+// ---- Playback: previews through the engine, never the webview ----------------------------
+
+/** What the engine is playing, kept current by player events. */
+export function useNowPlaying() {
+  return useQuery({
+    queryKey: queryKeys.nowPlaying,
+    queryFn: () => NOTHING_PLAYING,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Plays a track's 30-second preview through the audio engine. */
+export function usePlayPreview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (trackId: string) => unwrap(commands.playPreview(trackId)),
+    onMutate: (trackId) =>
+      client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) => ({
+        ...(now ?? NOTHING_PLAYING),
+        trackId,
+        error: null,
+      })),
+  });
+}
+
+/** Pauses or resumes what is playing. */
+export function useTogglePlayback() {
+  return useMutation({ mutationFn: () => unwrap(commands.playerToggle()) });
+}

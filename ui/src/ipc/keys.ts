@@ -14,6 +14,25 @@ export const queryKeys = {
   /** Sales that arrived live while this shop was watched, newest first (filled by events). */
   salesFeed: (shopId: string) => ["sales-feed", shopId] as const,
   reviewInbox: ["review-inbox"] as const,
+  /** What the engine is playing (filled by player events). */
+  nowPlaying: ["now-playing"] as const,
+};
+
+/** What the engine is playing: a store preview is known by its track id. */
+export interface NowPlaying {
+  trackId: string | null;
+  state: "stopped" | "playing" | "paused";
+  positionMs: number;
+  durationMs: number | null;
+  error: string | null;
+}
+
+export const NOTHING_PLAYING: NowPlaying = {
+  trackId: null,
+  state: "stopped",
+  positionMs: 0,
+  durationMs: null,
+  error: null,
 };
 
 /** A sale as the live feed shows it. */

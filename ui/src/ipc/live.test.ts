@@ -2,8 +2,14 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { backendReady, dashboard } from "../test/fixtures";
 import type { Dashboard } from "./bindings";
-import { queryKeys } from "./keys";
-import { applyBackendStatus, applyIncomeEvent, markWatched } from "./live";
+import { NOTHING_PLAYING, queryKeys } from "./keys";
+import {
+  applyBackendStatus,
+  applyIncomeEvent,
+  applyPlayerEvent,
+  markWatched,
+  previewTrackId,
+} from "./live";
 
 const sale = (orderId: string, amount: number) => ({
   type: "sale_recorded" as const,
@@ -45,5 +51,39 @@ describe("applyIncomeEvent", () => {
     applyBackendStatus(client, backendReady("musician"));
     applyIncomeEvent(client, sale("ord_2", 80));
     expect(today()).toBe(240);
+  });
+});
+
+describe("player events", () => {
+  it("know a store preview by its cached file and follow its state and position", () => {
+    expect(previewTrackId("/data/cache/previews/trk_demo_xiaoyu_1_01.wav")).toBe(
+      "trk_demo_xiaoyu_1_01",
+    );
+    expect(previewTrackId("C:\\data\\cache\\previews\\trk_1.wav")).toBe("trk_1");
+    expect(previewTrackId("/music/song.flac")).toBeNull();
+    let now = applyPlayerEvent(NOTHING_PLAYING, {
+      type: "trackChanged",
+      index: 0,
+      path: "/d/cache/previews/trk_1.wav",
+      durationMs: 30_000,
+    });
+    now = applyPlayerEvent(now, { type: "stateChanged", state: "playing" });
+    now = applyPlayerEvent(now, { type: "positionChanged", index: 0, positionMs: 1200 });
+    expect(now).toEqual({
+      trackId: "trk_1",
+      state: "playing",
+      positionMs: 1200,
+      durationMs: 30_000,
+      error: null,
+    });
+    now = applyPlayerEvent(now, {
+      type: "failed",
+      path: null,
+      code: "unavailable",
+      reason: "no_audio_device",
+      message: "No sound device",
+    });
+    expect(now.error).toBe("No sound device");
+    expect(applyPlayerEvent(now, { type: "stateChanged", state: "stopped" }).positionMs).toBe(0);
   });
 });

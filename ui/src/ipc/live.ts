@@ -2,8 +2,14 @@
 // queries it makes stale. Mounted once, at the app's root.
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { type BackendStatus, type Dashboard, events, type IncomeEvent } from "./bindings";
-import { type FeedSale, queryKeys } from "./keys";
+import {
+  type BackendStatus_Serialize as BackendStatus,
+  type Dashboard,
+  events,
+  type IncomeEvent,
+  type PlayerEvent_Serialize as PlayerEvent,
+} from "./bindings";
+import { type FeedSale, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
 
 /** How many live sales the feed keeps. */
 const FEED_LENGTH = 50;
@@ -102,6 +108,11 @@ export function useLiveEvents(): void {
     const listening = [
       events.backendStatusChanged.listen(({ payload }) => applyBackendStatus(client, payload)),
       events.incomeEventReceived.listen(({ payload }) => applyIncomeEvent(client, payload)),
+      events.playerEventReceived.listen(({ payload }) =>
+        client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) =>
+          applyPlayerEvent(now ?? NOTHING_PLAYING, payload),
+        ),
+      ),
     ].map((listen) =>
       listen.catch((error: unknown) => {
         console.warn("cannot listen to Rust's events", error);
@@ -115,4 +126,36 @@ export function useLiveEvents(): void {
       }
     };
   }, [client]);
+}
+
+/** The track id of a preview file the core cached (`…/previews/<id>.wav`). */
+export function previewTrackId(path: string): string | null {
+  const match = /[\\/]previews[\\/]([^\\/]+)\.wav$/.exec(path);
+  return match?.[1] ?? null;
+}
+
+/** Folds one engine event into what the UI shows as playing. */
+export function applyPlayerEvent(now: NowPlaying, event: PlayerEvent): NowPlaying {
+  switch (event.type) {
+    case "stateChanged":
+      return {
+        ...now,
+        state: event.state,
+        positionMs: event.state === "stopped" ? 0 : now.positionMs,
+        error: null,
+      };
+    case "trackChanged":
+      return {
+        ...now,
+        trackId: previewTrackId(event.path),
+        durationMs: event.durationMs,
+        positionMs: 0,
+      };
+    case "positionChanged":
+      return { ...now, positionMs: event.positionMs };
+    case "failed":
+      return { ...now, error: event.message };
+    default:
+      return now;
+  }
 }

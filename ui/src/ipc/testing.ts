@@ -3,7 +3,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import { act } from "@testing-library/react";
-import type { ApiError, BackendStatus, IncomeEvent } from "./bindings";
+import type { ApiError, BackendStatus_Serialize as BackendStatus, IncomeEvent } from "./bindings";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 

@@ -1,4 +1,4 @@
-//! A small seeded generator (SplitMix64) so the demo is the same on every machine.
+//! A small seeded generator (`SplitMix64`) so the demo is the same on every machine.
 
 #[derive(Debug, Clone)]
 pub struct Random(u64);

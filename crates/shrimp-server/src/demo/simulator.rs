@@ -13,7 +13,7 @@ use sqlx::Row;
 use tokio::sync::watch;
 use tower::ServiceExt as _;
 
-use super::catalogue::{SHOPS, SIMULATED_LISTENERS, simulated_listener_id};
+use super::catalogue::{Owner, SHOPS, SIMULATED_LISTENERS, simulated_listener_id};
 use super::random::Random;
 use crate::accounts::start_session;
 use crate::state::AppState;
@@ -125,10 +125,10 @@ impl Market {
                     continue;
                 }
             }
-            if round % 20 == 0 {
-                if let Err(error) = self.refresh_tracks().await {
-                    tracing::warn!(%error, "the market simulator cannot list tracks");
-                }
+            if round.is_multiple_of(20)
+                && let Err(error) = self.refresh_tracks().await
+            {
+                tracing::warn!(%error, "the market simulator cannot list tracks");
             }
             round += 1;
             match self.sell_one().await {
@@ -165,10 +165,14 @@ impl Market {
             .iter()
             .map(|row| {
                 let shop_id: String = row.try_get("shop_id")?;
+                // The shops you can act as sell more, so their dashboards visibly move.
                 let popularity = SHOPS
                     .iter()
                     .find(|shop| shop.shop_id() == shop_id)
-                    .map_or(5, |shop| shop.popularity);
+                    .map_or(5, |shop| match shop.owner {
+                        Owner::Persona(_) => shop.popularity * 3,
+                        Owner::Background { .. } => shop.popularity,
+                    });
                 Ok((row.try_get("id")?, u64::from(popularity)))
             })
             .collect::<crate::error::Result<_>>()?;

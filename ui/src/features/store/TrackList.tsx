@@ -4,6 +4,7 @@ import { paths } from "../../app/paths";
 import { Cover } from "../../components/Cover";
 import { ShopKindBadge } from "../../components/ShopKindBadge";
 import type { TrackView } from "../../ipc";
+import { PreviewButton } from "./PreviewButton";
 import { BuyButton, useOwned, usePriceText } from "./purchase";
 
 /**
@@ -41,6 +42,7 @@ export function TrackList({
               size="sm"
             />
           )}
+          <PreviewButton track={track} />
           <div className="track-main">
             <Link className="track-title" to={paths.track(track.id)}>
               {track.title}
