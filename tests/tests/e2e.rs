@@ -11,8 +11,10 @@ fn shell_shows_navigation_and_a_live_status_from_rust() {
     let app = DesktopApp::launch("shell", &data_dir).unwrap();
     let session = &app.session;
 
-    // The main navigation, in English by default here.
-    session.wait_for("[data-testid=nav]").unwrap();
+    // The main navigation, in English by default here (after the first launch's demo seed).
+    session
+        .wait_for_within("[data-testid=nav]", std::time::Duration::from_secs(240))
+        .unwrap();
     let links = session.find_all("[data-testid=nav] a").unwrap();
     let labels: Vec<String> = links
         .iter()

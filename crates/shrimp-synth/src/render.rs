@@ -157,6 +157,7 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let gain = math::db((TARGET_LOUDNESS - loudness).clamp(-20.0, 30.0)) as f32;
     let t2 = std::time::Instant::now();
     let out = master(&left, &right, gain);
+    if std::env::var_os("SYNTH_TIMES").is_some() { eprintln!("idle {:?}", IDLE.with(|c| c.replace((0, 0)))); }
     if std::env::var_os("SYNTH_TIMES").is_some() {
         eprintln!(
             "{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}",
@@ -627,6 +628,7 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
             && g == 1.0
             && sum == WINDOW as f64
             && this.iter().chain(&next).all(|&x| x >= 1.0);
+        if std::env::var_os("SYNTH_TIMES").is_some() { IDLE.with(|c| { let (a, b) = c.get(); c.set((a + usize::from(idle), b + 1)); }); }
         if idle {
             for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
                 let i = base + k;
@@ -677,6 +679,7 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
     out
 }
 
+thread_local! { static IDLE: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) }; }
 fn to_i16(x: f32) -> i16 {
     // `f32::round` is a libm call on baseline x86-64; this rounds half away from zero
     // the same way with exact operations (the fraction of a value below 2^15 is exact).

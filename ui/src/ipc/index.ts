@@ -360,3 +360,50 @@ export function usePlayPreview() {
 export function useTogglePlayback() {
   return useMutation({ mutationFn: () => unwrap(commands.playerToggle()) });
 }
+
+// ---- Connected mode: a remote backend, the token in the OS keyring ----------------------
+
+export function useConnection() {
+  return useQuery({
+    queryKey: queryKeys.connection,
+    queryFn: () => unwrap(commands.connection()),
+  });
+}
+
+/** What the sign-in form sends; `displayName` only when registering. */
+export interface Credentials {
+  url: string;
+  email: string;
+  password: string;
+  displayName?: string;
+}
+
+/** Signs in (or registers) at a remote backend; the token never comes back to the UI. */
+export function useConnect() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ url, email, password, displayName }: Credentials) =>
+      unwrap(
+        displayName === undefined
+          ? commands.connect(url, email, password)
+          : commands.registerAccount(url, email, password, displayName),
+      ),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: queryKeys.backendStatus });
+      await client.invalidateQueries({ queryKey: queryKeys.connection });
+      void invalidateAllButStatus(client);
+    },
+  });
+}
+
+/** Signs out of the remote backend (the keyring entry is deleted) and reopens the demo. */
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(commands.signOut()),
+    onSuccess: (status) => {
+      applyBackendStatus(client, status);
+      void invalidateAllButStatus(client);
+    },
+  });
+}

@@ -16,6 +16,7 @@ export const queryKeys = {
   reviewInbox: ["review-inbox"] as const,
   /** What the engine is playing (filled by player events). */
   nowPlaying: ["now-playing"] as const,
+  connection: ["connection"] as const,
 };
 
 /** What the engine is playing: a store preview is known by its track id. */

@@ -47,6 +47,7 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
     backend_status: () => backendReady("listener"),
     my_orders: () => [],
     watch_income: () => null,
+    connection: () => ({ remembered: null, persistence: { mode: "persistent" } }),
     ...handlers,
   };
   mockCommands(

@@ -91,3 +91,62 @@ describe("the demo settings", () => {
     expect(screen.queryByTestId("demo-settings")).toBeNull();
   });
 });
+
+describe("connected mode", () => {
+  it("signs in to a remote backend without ever handling a token", async () => {
+    const log = mockApp({
+      simulator_settings: () => ({ paused: false, meanIntervalMs: 4000 }),
+      connection: () => ({
+        remembered: { backendUrl: "https://shop.example.com", email: "mei@example.com" },
+        persistence: { mode: "persistent" },
+      }),
+      connect: () => ({
+        account: { backendUrl: "https://shop.example.com", user: backendReady("listener").user },
+        persistence: { mode: "persistent" },
+      }),
+    });
+    renderApp("/settings");
+    const url = (await screen.findByTestId("backend-url")) as HTMLInputElement;
+    await waitFor(() => expect(url.value).toBe("https://shop.example.com"));
+    await userEvent.type(screen.getByLabelText("Password"), "secret-password");
+    await userEvent.click(screen.getByTestId("connect"));
+    await waitFor(() =>
+      expect(log.argsOf("connect")).toEqual([
+        { url: "https://shop.example.com", email: "mei@example.com", password: "secret-password" },
+      ]),
+    );
+  });
+
+  it("says why a sign-in will not outlive the app when the keyring is unavailable", async () => {
+    mockApp({
+      simulator_settings: () => ({ paused: false, meanIntervalMs: 4000 }),
+      connection: () => ({
+        remembered: null,
+        persistence: {
+          mode: "untilQuit",
+          reason: { kind: "no_service", message: "No keyring service is running" },
+        },
+      }),
+    });
+    renderApp("/settings");
+    expect((await screen.findByTestId("keyring-unavailable")).textContent).toContain(
+      "No keyring service is running",
+    );
+  });
+
+  it("shows who is signed in and signs out back to the demo", async () => {
+    const log = mockApp({
+      backend_status: () => ({ ...backendReady("listener"), mode: "connected", persona: null }),
+      connection: () => ({
+        remembered: { backendUrl: "https://shop.example.com", email: "mei@example.com" },
+        persistence: { mode: "persistent" },
+      }),
+      sign_out: () => backendReady("listener"),
+    });
+    renderApp("/settings");
+    const signedInAs = await screen.findByTestId("connected-as");
+    await waitFor(() => expect(signedInAs.textContent).toContain("https://shop.example.com"));
+    await userEvent.click(screen.getByTestId("sign-out"));
+    await waitFor(() => expect(log.count("sign_out")).toBe(1));
+  });
+});

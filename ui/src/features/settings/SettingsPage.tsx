@@ -1,6 +1,7 @@
 import { Page } from "../../components/Page";
 import { languageNames, languages, useI18n } from "../../i18n";
 import { useAppStatus, useBackendStatus } from "../../ipc";
+import { ConnectedSettings } from "./ConnectedSettings";
 import { DemoSettings } from "./DemoSettings";
 
 export function SettingsPage() {
@@ -38,6 +39,8 @@ export function SettingsPage() {
       </section>
 
       {backend.data?.mode === "demo" && <DemoSettings />}
+
+      <ConnectedSettings />
 
       <section className="card" aria-labelledby="settings-about">
         <h2 id="settings-about">{t("settings.about")}</h2>
