@@ -75,6 +75,8 @@ bench:
 	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_settlement
 	$(CARGO) run --release -p shrimp-playback --example bench_decode
 	$(CARGO) run --release -p shrimp-library --example bench -- all
+	$(CARGO) run --release -p shrimp-synth --example bench_synth
+	$(CARGO) run --release -p shrimp-server --example bench_seed
 
 clean:
 	$(CARGO) clean

@@ -123,15 +123,17 @@ async fn main() {
         ),
     )
     .await;
-    // Subscriber u downloads tracks (u² mod 10000 + k²) mod 10000 for k < 100: distinct per
-    // subscriber, unevenly spread over the shops (one track per shop here).
+    // Subscriber u downloads tracks (o(u) + k²) mod 10000 for k < 100 — distinct per
+    // subscriber — where o(u) is 7919·u for even u (spread evenly) and u² for odd u (only
+    // quadratic residues, so some shops get far more downloads than others). One track per
+    // shop here.
     exec(
         &pool,
         &format!(
             "INSERT INTO subscription_downloads (month, user_id, track_id, shop_id, created_at) \
              SELECT '{MONTH}', 'u' || u, 't' || s, 'shop_' || s, 0 FROM ( \
-               SELECT u, ((u * u) % {SHOPS} + k * k) % {SHOPS} AS s \
-               FROM generate_series(1, {SUBSCRIBERS}) u, generate_series(0, {TRACKS_EACH} - 1) k) AS d"
+               SELECT u, ((CASE WHEN u % 2 = 0 THEN u * 7919 ELSE u * u END) % {SHOPS} + k * k) % {SHOPS} AS s \
+               FROM generate_series(1::bigint, {SUBSCRIBERS}) u, generate_series(0, {TRACKS_EACH} - 1) k) AS d"
         ),
     )
     .await;
@@ -147,6 +149,7 @@ async fn main() {
         filling.elapsed().as_secs_f64()
     );
     assert_eq!(events, SUBSCRIBERS * TRACKS_EACH);
+    assert_eq!(shops, SHOPS);
 
     let (wall, peak_mib, _) = settle(&server, &url, data.path());
     println!("shrimp-server settle --month {MONTH}: {wall:.2} s wall, peak RSS {peak_mib:.1} MiB");

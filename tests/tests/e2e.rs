@@ -105,6 +105,8 @@ fn first_launch_shows_a_living_store_and_the_musician_sees_income_arrive() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert!(loaded(session) >= 8, "only {} covers loaded", loaded(session));
+    // Loaded images are painted a moment later; give the screenshot that moment.
+    std::thread::sleep(Duration::from_secs(2));
     app.screenshot("demo-store-en").unwrap();
 
     // Act as the demo musician: the dashboard shows income, and it rises by itself.

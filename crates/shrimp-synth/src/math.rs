@@ -80,22 +80,23 @@ pub(crate) const SINE_BITS: u32 = 12;
 pub(crate) const SINE_LEN: usize = 1 << SINE_BITS;
 
 /// One sine cycle with a guard point for interpolation.
-pub(crate) fn sine_table() -> &'static [f32] {
-    static TABLE: OnceLock<Vec<f32>> = OnceLock::new();
+pub(crate) type SineTable = [f32; SINE_LEN + 1];
+
+pub(crate) fn sine_table() -> &'static SineTable {
+    static TABLE: OnceLock<SineTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        (0..=SINE_LEN)
-            .map(|i| {
-                #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-                let value = sin(TAU * i as f64 / SINE_LEN as f64) as f32;
-                value
-            })
-            .collect()
+        std::array::from_fn(|i| {
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+            let value = sin(TAU * i as f64 / SINE_LEN as f64) as f32;
+            value
+        })
     })
 }
 
-/// Sine of a 32-bit phase (a full turn is 2^32), linearly interpolated.
+/// Sine of a 32-bit phase (a full turn is 2^32), linearly interpolated. The table's fixed
+/// size lets the compiler see that both reads are in bounds.
 #[inline]
-pub(crate) fn sine_at(table: &[f32], phase: u32) -> f32 {
+pub(crate) fn sine_at(table: &SineTable, phase: u32) -> f32 {
     let index = (phase >> (32 - SINE_BITS)) as usize;
     #[allow(clippy::cast_precision_loss)]
     let frac =

@@ -157,7 +157,6 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let gain = math::db((TARGET_LOUDNESS - loudness).clamp(-20.0, 30.0)) as f32;
     let t2 = std::time::Instant::now();
     let out = master(&left, &right, gain);
-    if std::env::var_os("SYNTH_TIMES").is_some() { eprintln!("idle {:?}", IDLE.with(|c| c.replace((0, 0)))); }
     if std::env::var_os("SYNTH_TIMES").is_some() {
         eprintln!(
             "{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}",
@@ -367,6 +366,7 @@ impl Echo {
         const FEEDBACK: f32 = 0.42;
         let delay = self.a.len();
         let level = self.level;
+        let mut tone = self.tone;
         let mut i = self.from.max(start) - start;
         let end = self.until.min(start + input.len()).saturating_sub(start);
         while i < end {
@@ -381,7 +381,7 @@ impl Echo {
             {
                 let out_a = *a;
                 let out_b = *b;
-                *a = self.tone.tick(x + out_b * FEEDBACK);
+                *a = tone.tick(x + out_b * FEEDBACK);
                 *b = out_a;
                 *l += out_a * level;
                 *r += out_b * level;
@@ -392,6 +392,7 @@ impl Echo {
             }
             i += run;
         }
+        self.tone = tone;
     }
 }
 
@@ -417,27 +418,49 @@ impl Bus {
         }
     }
 
-    /// One pass per block, so the filters' independent recurrences overlap in the CPU.
     fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
-        let (high_l, high_r, meter) = (&mut self.high_l, &mut self.high_r, &mut self.meter);
+        let mut start = 0;
+        while start < left.len() {
+            let end = left.len().min(start + Meter::BLOCK - self.meter.count);
+            self.run(&mut left[start..end], &mut right[start..end]);
+            self.meter.count += end - start;
+            if self.meter.count == Meter::BLOCK {
+                self.meter.close_block();
+            }
+            start = end;
+        }
+    }
+
+    /// One pass, with every filter's state in a local, so the independent recurrences
+    /// overlap in the CPU instead of queueing behind stores.
+    fn run(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let (mut high_l, mut high_r) = (self.high_l, self.high_r);
+        let mut weighting = self.meter.weighting;
+        let mut sum = self.meter.sum;
         if let Some(vinyl) = &mut self.vinyl {
+            let mut v = vinyl.clone();
             for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                let (a, b) = vinyl.tick(high_l.high(*l), high_r.high(*r));
+                let (a, b) = v.tick(high_l.high(*l), high_r.high(*r));
                 *l = a;
                 *r = b;
-                meter.tick(a, b);
+                sum += f64::from(weighting.power(a, b));
             }
+            *vinyl = v;
         } else {
             for (l, r) in left.iter_mut().zip(right.iter_mut()) {
                 *l = high_l.high(*l);
                 *r = high_r.high(*r);
-                meter.tick(*l, *r);
+                sum += f64::from(weighting.power(*l, *r));
             }
         }
+        (self.high_l, self.high_r) = (high_l, high_r);
+        self.meter.weighting = weighting;
+        self.meter.sum = sum;
     }
 }
 
 /// Crackle and a little hiss, and the softened top end of a worn record.
+#[derive(Clone)]
 struct Vinyl {
     rng: Rng,
     tone_l: Svf,
@@ -474,13 +497,31 @@ impl Vinyl {
 /// A rough integrated loudness in LUFS: high-passed mean square over 400 ms blocks with
 /// absolute and relative gates, after ITU-R BS.1770 in spirit.
 struct Meter {
+    weighting: Weighting,
+    sum: f64,
+    count: usize,
+    blocks: Vec<f64>,
+}
+
+/// The meter's filters: a high-pass plus a gentle presence lift, like K-weighting.
+#[derive(Clone, Copy)]
+struct Weighting {
     hl: OnePole,
     hr: OnePole,
     shelf_l: OnePole,
     shelf_r: OnePole,
-    sum: f64,
-    count: usize,
-    blocks: Vec<f64>,
+}
+
+impl Weighting {
+    /// The weighted power of one frame.
+    #[inline]
+    fn power(&mut self, l: f32, r: f32) -> f32 {
+        let l = l - self.hl.tick(l);
+        let r = r - self.hr.tick(r);
+        let l = l + 0.5 * (l - self.shelf_l.tick(l));
+        let r = r + 0.5 * (r - self.shelf_r.tick(r));
+        l * l + r * r
+    }
 }
 
 impl Meter {
@@ -488,27 +529,15 @@ impl Meter {
 
     fn new() -> Self {
         Self {
-            hl: OnePole::new(120.0),
-            hr: OnePole::new(120.0),
-            shelf_l: OnePole::new(1500.0),
-            shelf_r: OnePole::new(1500.0),
+            weighting: Weighting {
+                hl: OnePole::new(120.0),
+                hr: OnePole::new(120.0),
+                shelf_l: OnePole::new(1500.0),
+                shelf_r: OnePole::new(1500.0),
+            },
             sum: 0.0,
             count: 0,
             blocks: Vec::new(),
-        }
-    }
-
-    #[inline]
-    fn tick(&mut self, l: f32, r: f32) {
-        // High-pass plus a gentle presence lift, like K-weighting.
-        let l = l - self.hl.tick(l);
-        let r = r - self.hr.tick(r);
-        let l = l + 0.5 * (l - self.shelf_l.tick(l));
-        let r = r + 0.5 * (r - self.shelf_r.tick(r));
-        self.sum += f64::from(l * l + r * r);
-        self.count += 1;
-        if self.count == Self::BLOCK {
-            self.close_block();
         }
     }
 
@@ -575,69 +604,37 @@ fn log10(x: f64) -> f64 {
 /// recovery is slow enough not to pump.
 fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
     let n = left.len();
-    let need = |i: usize| {
-        if i >= n {
-            return f32::MAX;
-        }
-        let peak = (left[i] * gain).abs().max((right[i] * gain).abs());
-        if peak > CEILING { CEILING / peak } else { 1.0 }
-    };
     let release = 1.0 - math::decay_coef(0.25, RATE_F);
     // A short fade in, a long one out that reaches silence on the last frame.
     let fade_in = (0.6 * RATE_F) as usize;
     let fade_out = ((5.0 * RATE_F) as usize).min(n / 3);
 
-    let fade = |i: usize, mut l: f32, mut r: f32| {
-        if i < fade_in {
-            #[allow(clippy::cast_precision_loss)]
-            let f = i as f32 / fade_in as f32;
-            l *= f * f;
-            r *= f * f;
-        }
-        if i + fade_out >= n {
-            #[allow(clippy::cast_precision_loss)]
-            let f = (n - 1 - i) as f32 / fade_out as f32;
-            let f = f * f * (3.0 - 2.0 * f);
-            l *= f;
-            r *= f;
-        }
-        (l, r)
-    };
-
     let mut out = vec![0_i16; n * 2];
-    // Gain needs of this window and the next; the minimum over the WINDOW frames from `i`
-    // is the minimum of a suffix of this one and a prefix of the next (van Herk/Gil-Werman).
-    let mut this: [f32; WINDOW] = std::array::from_fn(need);
+    // Gain needs of this window and the next; the minimum over the WINDOW frames from a
+    // frame is the minimum of a suffix of this one and a prefix of the next (van Herk).
+    let mut this = [0.0_f32; WINDOW];
     let mut next = [0.0_f32; WINDOW];
+    needs(left, right, gain, 0, &mut this);
     let mut suffix = [0.0_f32; WINDOW];
-    // The smoothed gain over the previous window, for the moving average.
+    let mut smooth = [1.0_f32; WINDOW];
+    // The previous window's smoothed gains, for the moving average.
     let mut history = [1.0_f32; WINDOW];
     let mut g = 1.0_f32;
     let mut sum = 0.0_f64;
-    // Whether the whole previous window's smoothed gain was exactly 1.
     let mut history_at_unity = false;
     for (w, frames) in out.chunks_mut(2 * WINDOW).enumerate() {
         let base = w * WINDOW;
-        for (k, slot) in next.iter_mut().enumerate() {
-            *slot = need(base + WINDOW + k);
-        }
-        // Most of a song needs no limiting: when every gain here and ahead is 1 and the
-        // average has settled at 1, the recurrences below would leave everything at
-        // exactly 1 (1 + 0 · release = 1, 256 + 1 − 1 = 256), so they are skipped.
+        let len = frames.len() / 2;
+        needs(left, right, gain, base + WINDOW, &mut next);
+        // Most of the time nothing needs limiting: when every need here and ahead is 1 and
+        // the average has settled at 1, the recurrences would leave everything at exactly
+        // 1 (1 + 0 · release = 1, 256 + 1 − 1 = 256), so they are skipped.
         let idle = history_at_unity
             && g == 1.0
             && sum == WINDOW as f64
             && this.iter().chain(&next).all(|&x| x >= 1.0);
-        if std::env::var_os("SYNTH_TIMES").is_some() { IDLE.with(|c| { let (a, b) = c.get(); c.set((a + usize::from(idle), b + 1)); }); }
         if idle {
-            for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
-                let i = base + k;
-                let l = (left[i] * gain).clamp(-CEILING, CEILING);
-                let r = (right[i] * gain).clamp(-CEILING, CEILING);
-                let (l, r) = fade(i, l, r);
-                frame[0] = to_i16(l);
-                frame[1] = to_i16(r);
-            }
+            smooth.fill(1.0);
         } else {
             let mut m = f32::MAX;
             for (s, &x) in suffix.iter_mut().zip(&this).rev() {
@@ -646,7 +643,7 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
             }
             let mut prefix = f32::MAX;
             let mut unity = true;
-            for (k, frame) in frames.chunks_exact_mut(2).enumerate() {
+            for k in 0..len {
                 let i = base + k;
                 let minimum = suffix[k].min(prefix);
                 prefix = prefix.min(next[k]);
@@ -657,29 +654,75 @@ fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
                     g + (minimum - g) * release
                 };
                 unity &= g == 1.0;
-                // Moving average over the window, ending at this frame.
+                // Moving average over the window, ending at this frame. Dividing by the
+                // full window's 256 is the same exact scaling as multiplying by 1/256.
                 sum += f64::from(g);
                 if i >= WINDOW {
                     sum -= f64::from(history[k]);
                 }
                 history[k] = g;
                 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-                let smooth = (sum / (i + 1).min(WINDOW) as f64) as f32;
-                // A float rounding hair above the ceiling is clamped away.
-                let l = (left[i] * gain * smooth).clamp(-CEILING, CEILING);
-                let r = (right[i] * gain * smooth).clamp(-CEILING, CEILING);
-                let (l, r) = fade(i, l, r);
+                let average = if i + 1 >= WINDOW {
+                    (sum * (1.0 / WINDOW as f64)) as f32
+                } else {
+                    (sum / (i + 1) as f64) as f32
+                };
+                smooth[k] = average;
+            }
+            history_at_unity = unity && len == WINDOW;
+        }
+        let (l, r) = (&left[base..base + len], &right[base..base + len]);
+        for (((frame, &l), &r), &s) in frames.chunks_exact_mut(2).zip(l).zip(r).zip(&smooth) {
+            // A float rounding hair above the ceiling is clamped away.
+            frame[0] = to_i16((l * gain * s).clamp(-CEILING, CEILING));
+            frame[1] = to_i16((r * gain * s).clamp(-CEILING, CEILING));
+        }
+        if base < fade_in || base + len + fade_out > n {
+            for (k, (((frame, &l), &r), &s)) in frames
+                .chunks_exact_mut(2)
+                .zip(l)
+                .zip(r)
+                .zip(&smooth)
+                .enumerate()
+            {
+                let i = base + k;
+                let mut l = (l * gain * s).clamp(-CEILING, CEILING);
+                let mut r = (r * gain * s).clamp(-CEILING, CEILING);
+                if i < fade_in {
+                    #[allow(clippy::cast_precision_loss)]
+                    let f = i as f32 / fade_in as f32;
+                    l *= f * f;
+                    r *= f * f;
+                }
+                if i + fade_out >= n {
+                    #[allow(clippy::cast_precision_loss)]
+                    let f = (n - 1 - i) as f32 / fade_out as f32;
+                    let f = f * f * (3.0 - 2.0 * f);
+                    l *= f;
+                    r *= f;
+                }
                 frame[0] = to_i16(l);
                 frame[1] = to_i16(r);
             }
-            history_at_unity = unity && frames.len() == 2 * WINDOW;
         }
         std::mem::swap(&mut this, &mut next);
     }
     out
 }
 
-thread_local! { static IDLE: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) }; }
+/// The limiter's gain need of each frame of a window from `start`; beyond the end of the
+/// song nothing is needed.
+fn needs(left: &[f32], right: &[f32], gain: f32, start: usize, out: &mut [f32; WINDOW]) {
+    let n = left.len();
+    let (from, to) = (start.min(n), (start + WINDOW).min(n));
+    for ((slot, &l), &r) in out.iter_mut().zip(&left[from..to]).zip(&right[from..to]) {
+        let peak = (l * gain).abs().max((r * gain).abs());
+        let limited = CEILING / peak;
+        *slot = if peak > CEILING { limited } else { 1.0 };
+    }
+    out[to - from..].fill(f32::MAX);
+}
+
 fn to_i16(x: f32) -> i16 {
     // `f32::round` is a libm call on baseline x86-64; this rounds half away from zero
     // the same way with exact operations (the fraction of a value below 2^15 is exact).

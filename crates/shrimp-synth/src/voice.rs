@@ -134,13 +134,13 @@ fn pluck(
     #[allow(clippy::cast_possible_truncation)]
     let loss = math::exp(-6.9 * period / (decay * RATE_F)) as f32;
     let choke = math::decay_coef(release * 0.5, RATE_F);
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0.0_f32; len];
     let mut i = 0;
     let mut prev = 0.0_f32;
     let mut ap_x1 = 0.0_f32;
     let mut ap_y1 = 0.0_f32;
     let mut g = 1.0_f32;
-    for t in 0..len {
+    for (t, slot) in out.iter_mut().enumerate() {
         let y = line[i];
         let avg = 0.5 * (y + prev) * loss;
         prev = y;
@@ -155,7 +155,7 @@ fn pluck(
         if t >= gate {
             g *= choke;
         }
-        out.push(y * g);
+        *slot = y * g;
     }
     let mut body = Svf::new(2400.0, 0.6);
     for sample in &mut out {
@@ -184,14 +184,14 @@ fn guqin(hz: f64, gate: usize, bend: i8, rng: &mut Rng) -> Vec<f32> {
     #[allow(clippy::cast_possible_truncation)]
     let loss = math::exp(-6.9 * base_period / (4.5 * RATE_F)) as f32;
     let choke = math::decay_coef(0.25, RATE_F);
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0.0_f32; len];
     let mut write = excite;
     let mut prev = 0.0_f32;
     let mut g = 1.0_f32;
     let vib_start = secs(0.35);
     #[allow(clippy::cast_possible_truncation)]
     let period0 = base_period as f32;
-    for t in 0..len {
+    for (t, slot) in out.iter_mut().enumerate() {
         // Pitch offset in semitones: slide, then vibrato growing in after a moment.
         let mut semis = 0.0_f32;
         if bend != 0 && t < slide_len {
@@ -222,7 +222,7 @@ fn guqin(hz: f64, gate: usize, bend: i8, rng: &mut Rng) -> Vec<f32> {
         if t >= gate {
             g *= choke;
         }
-        out.push(y * g);
+        *slot = y * g;
     }
     // A warm wooden body.
     let mut body = Svf::new(1500.0, 0.8);
@@ -256,14 +256,14 @@ fn epiano(hz: f64, gate: usize, variant: u8) -> Vec<f32> {
     let tine_decay = math::decay_coef(0.12, RATE_F);
     let mut index = 1.6 + f32::from(variant % 3) * 0.2;
     let mut tine_amp = 0.25_f32;
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let m = sine_at(table, pm) * (index + 0.35);
         #[allow(clippy::cast_possible_truncation)]
         let offset = (m * 683_565_275.6) as i32;
         let c = sine_at(table, pc.wrapping_add_signed(offset));
         let t = sine_at(table, pt) * tine_amp;
-        out.push((c + t) * env.next() * 0.8);
+        *slot = (c + t) * env.next() * 0.8;
         pc = pc.wrapping_add(carrier);
         pm = pm.wrapping_add(modulator);
         pt = pt.wrapping_add(tine);
@@ -340,14 +340,14 @@ fn flute(hz: f64, gate: usize, rng: &mut Rng) -> Vec<f32> {
     let mut env = Adsr::new(0.07, 0.4, 0.8, 0.1, u32::try_from(gate).unwrap_or(u32::MAX));
     let mut breath = Svf::new(hz as f32 * 2.0, 2.0);
     let vib_start = secs(0.25);
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         let depth = if t > vib_start { 0.004 } else { 0.0 };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let step = (inc_f * (1.0 + depth * sine_at(table, pv))) as u32;
         let tone = sine_at(table, p) + 0.18 * sine_at(table, p2) + 0.06 * sine_at(table, p3);
         let air = breath.tick(rng.signed()).1 * 0.35;
-        out.push((tone + air) * env.next() * 0.5);
+        *slot = (tone + air) * env.next() * 0.5;
         p = p.wrapping_add(step);
         p2 = p2.wrapping_add(step.wrapping_mul(2));
         p3 = p3.wrapping_add(step.wrapping_mul(3));
@@ -367,9 +367,9 @@ fn bell(hz: f64, gate: usize, ratio: f64, index: f32, decay: f64) -> Vec<f32> {
     let index_decay = math::decay_coef(decay * 0.4, RATE_F);
     let mut amp = 1.0_f32;
     let mut idx = index;
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0.0_f32; len];
     let attack = secs(0.004);
-    for t in 0..len {
+    for (t, slot) in out.iter_mut().enumerate() {
         let m = sine_at(table, pm) * idx;
         #[allow(clippy::cast_possible_truncation)]
         let offset = (m * 683_565_275.6) as i32;
@@ -380,7 +380,7 @@ fn bell(hz: f64, gate: usize, ratio: f64, index: f32, decay: f64) -> Vec<f32> {
         } else {
             1.0
         };
-        out.push(sine_at(table, pc.wrapping_add_signed(offset)) * amp * ramp * 0.6);
+        *slot = sine_at(table, pc.wrapping_add_signed(offset)) * amp * ramp * 0.6;
         pc = pc.wrapping_add(ci);
         pm = pm.wrapping_add(mi);
         amp *= amp_decay;
@@ -405,13 +405,13 @@ fn supersaw(hz: f64, gate: usize, variant: u8) -> Vec<f32> {
     let cutoff = 2200.0 + f32::from(variant % 4) * 500.0;
     let mut filter = Svf::new(cutoff, 0.9);
     let mut env = Adsr::new(0.01, 0.6, 0.7, 0.2, u32::try_from(gate).unwrap_or(u32::MAX));
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let mut sum = 0.0;
         for saw in &mut saws {
             sum += saw.next();
         }
-        out.push(filter.tick(sum * 0.2).0 * env.next() * 0.7);
+        *slot = filter.tick(sum * 0.2).0 * env.next() * 0.7;
     }
     out
 }
@@ -431,14 +431,14 @@ fn synth_pluck(hz: f64, gate: usize) -> Vec<f32> {
         0.08,
         u32::try_from(gate).unwrap_or(u32::MAX),
     );
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         if t % 32 == 0 {
             filter.set(cutoff + 250.0, 1.4);
         }
         cutoff *= cutoff_decay;
         let x = (a.next() + b.next()) * 0.5;
-        out.push(filter.tick(x).0 * env.next() * 0.6);
+        *slot = filter.tick(x).0 * env.next() * 0.6;
     }
     out
 }
@@ -458,15 +458,15 @@ fn pad(hz: f64, gate: usize, variant: u8) -> Vec<f32> {
     let sweep_inc = phase_inc(RATE_F / (len.max(1) as f64) * 0.5, RATE_F);
     let base = 350.0 + f32::from(variant % 4) * 120.0;
     let mut sweep = 0xC000_0000_u32;
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         if t % 64 == 0 {
             let s = 0.5 + 0.5 * sine_at(table, sweep);
             filter.set(base + 1500.0 * s, 0.9);
         }
         sweep = sweep.wrapping_add(sweep_inc);
         let x = saws[0].next() + saws[1].next() + 0.4 * saws[2].next();
-        out.push(filter.tick(x * 0.3).0 * env.next());
+        *slot = filter.tick(x * 0.3).0 * env.next();
     }
     out
 }
@@ -494,14 +494,14 @@ fn power_chord(hz: f64, gate: usize, variant: u8) -> Vec<f32> {
         0.05,
         u32::try_from(gate).unwrap_or(u32::MAX),
     );
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let x = oscs[0].next() + oscs[1].next() + 0.8 * oscs[2].next() + 0.5 * oscs[3].next();
         let x = pre.tick(x).0 * env.next();
         let driven = math::soft_clip(x * 2.5);
         let driven = math::soft_clip(driven * 2.2 + 0.1) - math::soft_clip(0.1);
         let y = cab2.tick(cab.tick(driven).0).0;
-        out.push(low_cut.high(y) * 0.45);
+        *slot = low_cut.high(y) * 0.45;
     }
     out
 }
@@ -524,14 +524,14 @@ fn rock_lead(hz: f64, gate: usize) -> Vec<f32> {
         u32::try_from(gate).unwrap_or(u32::MAX),
     );
     let vib_start = secs(0.2);
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         let depth = if t > vib_start { 0.006 } else { 0.0 };
         saw.inc = base_inc * (1.0 + depth * sine_at(table, pv));
         pv = pv.wrapping_add(vib_inc);
         let x = pre.tick(saw.next()).0 * env.next();
         let y = math::soft_clip(x * 4.0);
-        out.push(cab.tick(y).0 * 0.4);
+        *slot = cab.tick(y).0 * 0.4;
     }
     out
 }
@@ -550,10 +550,10 @@ fn sub_bass(hz: f64, gate: usize) -> Vec<f32> {
         0.04,
         u32::try_from(gate).unwrap_or(u32::MAX),
     );
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let tone = sine_at(table, p) + 0.35 * filter.tick(saw.next()).0;
-        out.push(tone * env.next() * 0.8);
+        *slot = tone * env.next() * 0.8;
         p = p.wrapping_add(inc);
     }
     out
@@ -576,14 +576,14 @@ fn finger_bass(hz: f64, gate: usize, variant: u8) -> Vec<f32> {
         0.05,
         u32::try_from(gate).unwrap_or(u32::MAX),
     );
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         if t % 32 == 0 {
             filter.set(cutoff + 120.0, 0.9);
         }
         cutoff *= cutoff_decay;
         let tone = 0.8 * sine_at(table, p) + 0.5 * filter.tick(saw.next()).0;
-        out.push(tone * env.next() * 0.8);
+        *slot = tone * env.next() * 0.8;
         p = p.wrapping_add(inc);
     }
     out
@@ -599,10 +599,10 @@ fn kick(decay: f64, low_hz: f64, click: f32, rng: &mut Rng) -> Vec<f32> {
     let mut amp = 1.0_f32;
     let mut click_lp = OnePole::new(3000.0);
     let click_len = secs(0.004);
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0.0_f32; len];
     #[allow(clippy::cast_possible_truncation)]
     let low = low_hz as f32;
-    for t in 0..len {
+    for (t, slot) in out.iter_mut().enumerate() {
         let hz = low + 110.0 * sweep;
         sweep *= pitch_decay;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -612,7 +612,7 @@ fn kick(decay: f64, low_hz: f64, click: f32, rng: &mut Rng) -> Vec<f32> {
         if t < click_len {
             x += click_lp.tick(rng.signed()) * click;
         }
-        out.push(x * 0.9);
+        *slot = x * 0.9;
         amp *= amp_decay;
     }
     out
@@ -627,11 +627,11 @@ fn snare(rng: &mut Rng, tone_hz: f64, decay: f64, snap: f32) -> Vec<f32> {
     let noise_decay = math::decay_coef(decay, RATE_F);
     let (mut ta, mut na) = (0.6_f32, 1.0_f32);
     let mut band = Svf::new(3500.0, 0.6);
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let noise = band.tick(rng.signed());
         let n = noise.0 * (1.0 - snap) + noise.1 * snap * 1.4;
-        out.push((sine_at(table, p) * ta + n * na) * 0.6);
+        *slot = (sine_at(table, p) * ta + n * na) * 0.6;
         p = p.wrapping_add(inc);
         ta *= tone_decay;
         na *= noise_decay;
@@ -645,8 +645,8 @@ fn clap(rng: &mut Rng) -> Vec<f32> {
     let decay = math::decay_coef(0.22, RATE_F);
     let mut amp = 1.0_f32;
     let burst = secs(0.011);
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         let flutter = if t < burst * 3 {
             #[allow(clippy::cast_precision_loss)]
             let x = (t % burst) as f32 / burst as f32;
@@ -655,7 +655,7 @@ fn clap(rng: &mut Rng) -> Vec<f32> {
             amp *= decay;
             amp
         };
-        out.push(band.tick(rng.signed()).1 * flutter * 1.4);
+        *slot = band.tick(rng.signed()).1 * flutter * 1.4;
     }
     out
 }
@@ -666,10 +666,10 @@ fn hat(rng: &mut Rng, decay: f64, variant: u8) -> Vec<f32> {
     let mut high2 = Svf::new(5000.0, 0.7);
     let coef = math::decay_coef(decay, RATE_F);
     let mut amp = 1.0_f32;
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let x = high2.high(high.high(rng.signed()));
-        out.push(x * amp * 0.5);
+        *slot = x * amp * 0.5;
         amp *= coef;
     }
     out
@@ -678,16 +678,16 @@ fn hat(rng: &mut Rng, decay: f64, variant: u8) -> Vec<f32> {
 fn shaker(rng: &mut Rng) -> Vec<f32> {
     let len = secs(0.12);
     let mut band = Svf::new(6000.0, 1.0);
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0.0_f32; len];
     let peak = secs(0.025);
-    for t in 0..len {
+    for (t, slot) in out.iter_mut().enumerate() {
         #[allow(clippy::cast_precision_loss)]
         let env = if t < peak {
             t as f32 / peak as f32
         } else {
             1.0 - (t - peak) as f32 / (len - peak) as f32
         };
-        out.push(band.tick(rng.signed()).1 * env * env * 0.5);
+        *slot = band.tick(rng.signed()).1 * env * env * 0.5;
     }
     out
 }
@@ -702,14 +702,14 @@ fn tom(hz: f64) -> Vec<f32> {
     let mut amp = 1.0_f32;
     #[allow(clippy::cast_possible_truncation)]
     let base = hz as f32;
-    let mut out = Vec::with_capacity(len);
-    for _ in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for slot in &mut out {
         let f = base * (1.0 + 0.5 * sweep);
         sweep *= pitch_decay;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let inc = (f / 44_100.0 * 4_294_967_296.0) as u32;
         p = p.wrapping_add(inc);
-        out.push(sine_at(table, p) * amp * 0.8);
+        *slot = sine_at(table, p) * amp * 0.8;
         amp *= amp_decay;
     }
     out
@@ -719,14 +719,14 @@ fn tom(hz: f64) -> Vec<f32> {
 fn riser(gate: usize, rng: &mut Rng) -> Vec<f32> {
     let len = gate;
     let mut filter = Svf::new(400.0, 2.0);
-    let mut out = Vec::with_capacity(len);
-    for t in 0..len {
+    let mut out = vec![0.0_f32; len];
+    for (t, slot) in out.iter_mut().enumerate() {
         #[allow(clippy::cast_precision_loss)]
         let x = t as f32 / len.max(1) as f32;
         if t % 64 == 0 {
             filter.set(300.0 + 7000.0 * x * x, 2.0);
         }
-        out.push(filter.tick(rng.signed()).1 * x * x * 0.5);
+        *slot = filter.tick(rng.signed()).1 * x * x * 0.5;
     }
     out
 }
