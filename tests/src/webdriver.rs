@@ -93,7 +93,9 @@ impl Session {
 
     /// [`Self::wait_for`] with its own patience (first launch seeds the demo, say).
     pub fn wait_for_within(&self, css: &str, timeout: Duration) -> anyhow::Result<Element> {
-        poll(&format!("an element matching {css}"), timeout, || self.find(css))
+        poll(&format!("an element matching {css}"), timeout, || {
+            self.find(css)
+        })
     }
 
     /// Waits until the text of the element matching `css` satisfies `accept`; returns it.

@@ -270,7 +270,7 @@ async fn the_simulated_market_sells_by_the_rules_while_the_owner_watches() {
     let mut orders = HashSet::new();
     let mut amount = 0_i64;
     while orders.len() < 3 {
-        let event = tokio::time::timeout(Duration::from_secs(60), events.next())
+        let event = tokio::time::timeout(Duration::from_mins(1), events.next())
             .await
             .expect("the simulator sold nothing of the musician's in a minute")
             .unwrap();

@@ -150,6 +150,8 @@ impl EmbeddedServer {
                 if let Err(error) = shrimp_server::expire_unpaid(&sweeper).await {
                     tracing::warn!(%error, "expiring unpaid demo orders failed");
                 }
+                // Subscriptions renew and months close in the demo as on a real server.
+                shrimp_server::run_money_jobs(&sweeper).await;
             }
         });
         tracing::info!(%address, "embedded demo server listening");

@@ -5,11 +5,11 @@
 //! functions that the desktop shell and the `shrimp` command line both call. It must not know
 //! about windows, webviews or Tauri: a shell adapts these functions, nothing more.
 
-pub mod dashboard;
-pub mod embedded;
 pub mod bench;
 mod connected;
 mod credentials;
+pub mod dashboard;
+pub mod embedded;
 mod error;
 pub mod library;
 pub mod market;
@@ -26,8 +26,8 @@ pub use credentials::{
     UnavailableKind,
 };
 pub use error::CoreError;
-pub use paths::{AppPaths, DATA_DIR_ENV};
-pub use market::{BackendMode, BackendPhase, BackendStatus, ConnectionView, Market, PersonaView};
-pub use status::{AppStatus, Core};
 pub use library::{Library, LibraryCounts};
+pub use market::{BackendMode, BackendPhase, BackendStatus, ConnectionView, Market, PersonaView};
+pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use player::{Player, PlayerEvent, PlayerSettings, PlayerState, PlayerStatus, RepeatMode};
+pub use status::{AppStatus, Core};

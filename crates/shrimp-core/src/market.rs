@@ -30,9 +30,14 @@ pub enum BackendMode {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum BackendPhase {
-    Starting { seed: Option<SeedStatus> },
+    Starting {
+        seed: Option<SeedStatus>,
+    },
     Ready,
-    Failed { error: EmbeddedError, message: String },
+    Failed {
+        error: EmbeddedError,
+        message: String,
+    },
 }
 
 /// A demo account the app can act as.
@@ -282,7 +287,8 @@ impl Market {
         if self.status.borrow().mode != BackendMode::Demo {
             return Err(CoreError::invalid("personas exist only in the demo"));
         }
-        let persona = demo::persona(key).ok_or_else(|| CoreError::invalid("no such demo persona"))?;
+        let persona =
+            demo::persona(key).ok_or_else(|| CoreError::invalid("no such demo persona"))?;
         let mut session = self.session.write().await;
         let anonymous = session
             .client

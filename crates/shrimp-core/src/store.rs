@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use shrimp_api::{
-    OrderView, Page, ReleaseDetail, ReleaseView, ShopView, StoreHome, TrackView,
-};
+use shrimp_api::{OrderView, Page, ReleaseDetail, ReleaseView, ShopView, StoreHome, TrackView};
 use shrimp_client::TrackQuery;
 
 use crate::CoreError;
@@ -111,7 +109,9 @@ impl Market {
     /// the same one never charges twice.
     pub async fn buy(&self, track_id: &str, attempt: &str) -> Result<OrderView, CoreError> {
         if attempt.trim().is_empty() || attempt.len() > 100 {
-            return Err(CoreError::invalid("a purchase needs an attempt id of 1–100 characters"));
+            return Err(CoreError::invalid(
+                "a purchase needs an attempt id of 1–100 characters",
+            ));
         }
         Ok(self.client().await?.create_order(track_id, attempt).await?)
     }
@@ -148,13 +148,21 @@ impl Market {
     /// The track's ≤ 30 s preview as a local file for the engine to play, fetched once.
     pub async fn preview_file(&self, track_id: &str) -> Result<PathBuf, CoreError> {
         check_id(track_id)?;
-        let path = self.cache_folder().join("previews").join(format!("{track_id}.wav"));
-        if tokio::fs::metadata(&path).await.is_ok_and(|meta| meta.len() > 44) {
+        let path = self
+            .cache_folder()
+            .join("previews")
+            .join(format!("{track_id}.wav"));
+        if tokio::fs::metadata(&path)
+            .await
+            .is_ok_and(|meta| meta.len() > 44)
+        {
             return Ok(path);
         }
         let bytes = self.client().await?.preview(track_id).await?;
         if !bytes.starts_with(b"RIFF") {
-            return Err(CoreError::invalid("the backend sent a preview that is not audio"));
+            return Err(CoreError::invalid(
+                "the backend sent a preview that is not audio",
+            ));
         }
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let storage = |source| CoreError::DataDir {
@@ -180,7 +188,9 @@ impl Market {
 fn check_id(id: &str) -> Result<(), CoreError> {
     if id.is_empty()
         || id.len() > 100
-        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         return Err(CoreError::invalid("not a valid id"));
     }

@@ -34,12 +34,11 @@ async fn main() {
         let started = Instant::now();
         let report = demo::seed(&state, Arc::new(|_| {})).await.unwrap();
         let elapsed = started.elapsed().as_secs_f64();
-        audio_ms = sqlx::query_scalar::<_, i64>(
-            "SELECT CAST(SUM(duration_ms) AS BIGINT) FROM tracks",
-        )
-        .fetch_one(&state.db.pool)
-        .await
-        .unwrap();
+        audio_ms =
+            sqlx::query_scalar::<_, i64>("SELECT CAST(SUM(duration_ms) AS BIGINT) FROM tracks")
+                .fetch_one(&state.db.pool)
+                .await
+                .unwrap();
         println!(
             "run {}: {elapsed:.2} s for {} shops, {} tracks, {} sales",
             run + 1,

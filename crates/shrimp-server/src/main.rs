@@ -92,18 +92,7 @@ async fn main() -> anyhow::Result<()> {
         } => SigningKey::from_secret(secret),
         _ => SigningKey::random(),
     };
-    let payments: Arc<dyn PaymentProvider> = match cli.payments.as_str() {
-        "demo" => Arc::new(DemoProvider),
-        "alipay" => {
-            let config = match &cli.alipay_config {
-                Some(path) => AlipayConfig::from_file(path),
-                None => AlipayConfig::from_env(),
-            }
-            .context("cannot read the Alipay settings")?;
-            Arc::new(AlipayProvider::new(config).context("cannot use the Alipay settings")?)
-        }
-        other => anyhow::bail!("--payments must be demo or alipay, not {other:?}"),
-    };
+    let payments = payment_provider(&cli)?;
     let state = open_state(
         &database_url,
         &cli.data_dir,
@@ -128,27 +117,7 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             tracing::info!(%email, "granted the operator role");
         }
-        Command::Settle { month } => {
-            let month = month
-                .parse()
-                .map_err(|error| anyhow::anyhow!("--month {month}: {error}"))?;
-            let closed = settle_month(&state, month)
-                .await
-                .map_err(|error| anyhow::anyhow!("{error}"))?;
-            let s = &closed.settlement;
-            tracing::info!(
-                month = %s.month,
-                newly_closed = closed.newly,
-                fees = %s.fees,
-                carried_in = %s.carried_in,
-                pool = %s.pool,
-                carry_over = %s.carry_over,
-                subscribers = s.subscribers,
-                shops = s.shops,
-                downloads = s.downloads,
-                "month settled"
-            );
-        }
+        Command::Settle { month } => settle(&state, &month).await?,
         Command::Serve { listen, .. } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -196,5 +165,45 @@ async fn seed(state: &shrimp_server::AppState) -> anyhow::Result<()> {
             "demo marketplace seeded"
         );
     }
+    Ok(())
+}
+
+/// The payment provider `--payments` names, with its configuration.
+fn payment_provider(cli: &Cli) -> anyhow::Result<Arc<dyn PaymentProvider>> {
+    Ok(match cli.payments.as_str() {
+        "demo" => Arc::new(DemoProvider),
+        "alipay" => {
+            let config = match &cli.alipay_config {
+                Some(path) => AlipayConfig::from_file(path),
+                None => AlipayConfig::from_env(),
+            }
+            .context("cannot read the Alipay settings")?;
+            Arc::new(AlipayProvider::new(config).context("cannot use the Alipay settings")?)
+        }
+        other => anyhow::bail!("--payments must be demo or alipay, not {other:?}"),
+    })
+}
+
+/// `settle --month`: closes the month (or finds it closed) and logs the outcome.
+async fn settle(state: &shrimp_server::AppState, month: &str) -> anyhow::Result<()> {
+    let month = month
+        .parse()
+        .map_err(|error| anyhow::anyhow!("--month {month}: {error}"))?;
+    let closed = settle_month(state, month)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let s = &closed.settlement;
+    tracing::info!(
+        month = %s.month,
+        newly_closed = closed.newly,
+        fees = %s.fees,
+        carried_in = %s.carried_in,
+        pool = %s.pool,
+        carry_over = %s.carry_over,
+        subscribers = s.subscribers,
+        shops = s.shops,
+        downloads = s.downloads,
+        "month settled"
+    );
     Ok(())
 }

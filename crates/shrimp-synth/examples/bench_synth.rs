@@ -70,20 +70,7 @@ fn main() {
         sum_audio / sum_time
     );
 
-    // Covers at the seeder's 512 px, median of five seeds per genre.
-    let mut line = String::from("covers 512 px, ms:");
-    for genre in Genre::ALL {
-        let mut times: Vec<f64> = (1..=5_u64)
-            .map(|seed| {
-                let t = cpu_seconds(origin);
-                shrimp_synth::cover_png(seed, genre, 512).unwrap();
-                (cpu_seconds(origin) - t) * 1000.0
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        line += &format!(" {} {:.0}", genre.as_str(), times[2]);
-    }
-    println!("{line}");
+    covers(origin);
 
     if std::env::args().any(|a| a == "--per-core") {
         return;
@@ -133,4 +120,21 @@ fn main() {
         t.elapsed().as_secs_f64(),
         load.split_whitespace().next().unwrap_or("?")
     );
+}
+
+/// Covers at the seeder's 512 px: the median of five seeds per genre, in CPU milliseconds.
+fn covers(origin: Instant) {
+    print!("covers 512 px, ms:");
+    for genre in Genre::ALL {
+        let mut times: Vec<f64> = (1..=5_u64)
+            .map(|seed| {
+                let t = cpu_seconds(origin);
+                shrimp_synth::cover_png(seed, genre, 512).unwrap();
+                (cpu_seconds(origin) - t) * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        print!(" {} {:.0}", genre.as_str(), times[2]);
+    }
+    println!();
 }

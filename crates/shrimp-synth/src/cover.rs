@@ -407,10 +407,18 @@ fn hills(size: usize, rng: &mut Rng, s: u32) -> Canvas {
         let freq = rng.range(4.0, 8.0);
         let color = palette[(1 + layer as usize).min(4)];
         let stripes = rng.chance(0.5);
+        // The ridge depends only on the column, so it is computed once per column (with
+        // the same `u` that `shade` passes).
+        let inv = 1.0 / size as f32;
+        let ridges: Vec<f32> = (0..size)
+            .map(|x| {
+                let u = (x as f32 + 0.5) * inv;
+                base - amp * (math::sin(f64::from(u * freq + phase)) as f32)
+                    - (noise(u * 6.0, 0.3, s + layer, 2) - 0.5) * 0.04
+            })
+            .collect();
         c.shade(|u, v, p| {
-            let ridge = base
-                - amp * (math::sin(f64::from(u * freq + phase)) as f32)
-                - (noise(u * 6.0, 0.3, s + layer, 2) - 0.5) * 0.04;
+            let ridge = ridges[((u * size as f32) as usize).min(size - 1)];
             if v > ridge {
                 let mut col = color;
                 if stripes && ((v - ridge) * 90.0 + u * 3.0).fract() < 0.18 {

@@ -418,18 +418,17 @@ fn analyse(x: &[i32], analysis: &mut Analysis, diff: &mut [Vec<i32>; 2]) {
     let parts = 1 << finest;
     let [even, odd] = diff;
     for order in 0..=max_order {
-        let e: &[i32] = match order {
-            0 => x,
-            _ => {
-                let (previous, next): (&[i32], &mut Vec<i32>) = match order {
-                    1 => (x, odd),
-                    _ if order % 2 == 0 => (odd, even),
-                    _ => (even, odd),
-                };
-                next.clear();
-                next.extend(previous[1..].iter().zip(previous).map(|(a, b)| a - b));
-                next
-            }
+        let e: &[i32] = if order == 0 {
+            x
+        } else {
+            let (previous, next): (&[i32], &mut Vec<i32>) = match order {
+                1 => (x, odd),
+                _ if order % 2 == 0 => (odd, even),
+                _ => (even, odd),
+            };
+            next.clear();
+            next.extend(previous[1..].iter().zip(previous).map(|(a, b)| a - b));
+            next
         };
         // e[j] is the residual of sample j + order; the first `order` samples are warm-up.
         for (p, sum) in analysis.sums[order][..parts].iter_mut().enumerate() {

@@ -92,7 +92,6 @@ const WINDOW: usize = 256;
 /// a whole-song pass would, so the output does not depend on the block size.
 pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let n = song.frames;
-    let t0 = std::time::Instant::now();
     let mut cache: HashMap<NoteKey, Vec<f32>> = HashMap::new();
     for event in song.events.iter().filter(|e| e.start < n) {
         cache
@@ -106,12 +105,6 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
         .filter_map(|track| Lane::new(genre, track, song, &cache, delay_frames))
         .collect();
 
-    let t1 = std::time::Instant::now();
-    let (mut tl, mut tr, mut tb) = (
-        std::time::Duration::ZERO,
-        std::time::Duration::ZERO,
-        std::time::Duration::ZERO,
-    );
     let mut left = vec![0.0_f32; n];
     let mut right = vec![0.0_f32; n];
     let mut send = vec![0.0_f32; BLOCK];
@@ -124,20 +117,15 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
         let (right_done, right_block) = right[..end].split_at_mut(start);
         let send = &mut send[..end - start];
         send.fill(0.0);
-        let a = std::time::Instant::now();
         for lane in &mut lanes {
             lane.mix(start, left_block, right_block, send);
         }
-        let b = std::time::Instant::now();
-        tl += b - a;
         reverb.process(
             send,
             left_block,
             right_block,
             left_done.last_mut().zip(right_done.last_mut()),
         );
-        let c = std::time::Instant::now();
-        tr += c - b;
         // The reverb has just finished the previous block's last frame.
         if start >= BLOCK {
             bus.process(
@@ -145,7 +133,6 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
                 &mut right_done[start - BLOCK..],
             );
         }
-        tb += c.elapsed();
     }
     reverb.finish(left.last_mut().zip(right.last_mut()));
     let last = n.saturating_sub(1) / BLOCK * BLOCK;
@@ -155,16 +142,7 @@ pub(crate) fn mix(genre: Genre, song: &Song, seed: u64) -> Vec<i16> {
     let loudness = bus.meter.loudness();
     #[allow(clippy::cast_possible_truncation)]
     let gain = math::db((TARGET_LOUDNESS - loudness).clamp(-20.0, 30.0)) as f32;
-    let t2 = std::time::Instant::now();
-    let out = master(&left, &right, gain);
-    if std::env::var_os("SYNTH_TIMES").is_some() {
-        eprintln!(
-            "{genre:?} notes {:?} lanes {tl:?} reverb {tr:?} bus {tb:?} master {:?}",
-            t1 - t0,
-            t2.elapsed()
-        );
-    }
-    out
+    master(&left, &right, gain)
 }
 
 /// One note placed on a track.
@@ -487,10 +465,7 @@ impl Vinyl {
         }
         let noise = self.hiss.tick(self.rng.signed()) * 0.0025 + self.pop;
         self.pop *= 0.6;
-        (
-            self.tone_l.tick(l).0 + noise,
-            self.tone_r.tick(r).0 + noise,
-        )
+        (self.tone_l.tick(l).0 + noise, self.tone_r.tick(r).0 + noise)
     }
 }
 
@@ -602,6 +577,7 @@ fn log10(x: f64) -> f64 {
 /// The limiter guarantees the ceiling: the gain at each frame is the average of a windowed
 /// minimum that already covers that frame, so it can never be above what the frame needs;
 /// recovery is slow enough not to pump.
+#[allow(clippy::float_cmp)] // the idle shortcut is valid only when values are exactly 1
 fn master(left: &[f32], right: &[f32], gain: f32) -> Vec<i16> {
     let n = left.len();
     let release = 1.0 - math::decay_coef(0.25, RATE_F);
@@ -735,63 +711,4 @@ fn to_i16(x: f32) -> i16 {
     #[allow(clippy::cast_possible_truncation)]
     let value = rounded as i16;
     value
-}
-
-#[cfg(test)]
-mod stats_tmp {
-    #[test]
-    #[ignore]
-    fn hashes() {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        for (i, genre) in crate::Genre::ALL.into_iter().enumerate() {
-            for seed in [1_u64, 42, 1000 + i as u64] {
-                for ms in [60_000_u32, 61_111, 97_777] {
-                    let spec = crate::TrackSpec {
-                        seed,
-                        genre,
-                        duration_ms: ms,
-                    };
-                    let r = crate::render(&spec).unwrap();
-                    let mut h = 0xcbf2_9ce4_8422_2325_u64;
-                    for s in &r.samples {
-                        h = (h ^ u64::from(s.cast_unsigned())).wrapping_mul(0x100_0000_01b3);
-                    }
-                    writeln!(out, "{genre:?} {seed} {ms} {h:016x}").unwrap();
-                }
-            }
-        }
-        std::fs::write(std::env::var("HASH_OUT").unwrap(), out).unwrap();
-    }
-
-    #[test]
-    #[ignore]
-    fn stats() {
-        use std::collections::HashMap;
-        for genre in crate::Genre::ALL {
-            let song = crate::compose::compose(genre, 1, 90_000);
-            let mut cache = HashMap::new();
-            let mut mixed = 0usize;
-            let t = std::time::Instant::now();
-            for e in &song.events {
-                let b = cache
-                    .entry(e.key)
-                    .or_insert_with(|| crate::voice::render(e.key));
-                mixed += b.len();
-            }
-            let synth = t.elapsed();
-            let synthesized: usize = cache.values().map(Vec::len).sum();
-            let t = std::time::Instant::now();
-            let _ = super::mix(genre, &song, 1);
-            eprintln!(
-                "{genre:?}: events {} unique {} synthesized {:.1}s mixed {:.1}s synth {:?} mix total {:?}",
-                song.events.len(),
-                cache.len(),
-                synthesized as f64 / 44100.0,
-                mixed as f64 / 44100.0,
-                synth,
-                t.elapsed()
-            );
-        }
-    }
 }

@@ -1,8 +1,8 @@
 //! The backend: demo or connected, starting up, who is signed in, the market simulator.
 
 use shrimp_api::ApiError;
-use shrimp_core::{BackendStatus, ConnectionView, SignedIn};
 use shrimp_core::embedded::SimulatorView;
+use shrimp_core::{BackendStatus, ConnectionView, SignedIn};
 use tauri::{AppHandle, Runtime, State};
 use tauri_specta::Event as _;
 

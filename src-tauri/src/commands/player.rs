@@ -38,11 +38,10 @@ impl PlayerBridge {
     fn player(&self, core: &Core) -> Result<Arc<Player>, ApiError> {
         let (player, fresh) = core.player().map_err(|error| api_error(&error))?;
         if fresh {
-            let emit = self
-                .emit
-                .get()
-                .cloned()
-                .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "the window is not ready"))?;
+            let emit =
+                self.emit.get().cloned().ok_or_else(|| {
+                    ApiError::new(ErrorCode::Unavailable, "the window is not ready")
+                })?;
             let events = player.subscribe();
             std::thread::Builder::new()
                 .name("shrimp-player-bridge".into())

@@ -174,7 +174,7 @@ fn plan_tracks() -> Vec<PlannedTrack> {
         for (release_index, release) in shop.releases.iter().enumerate() {
             for number in 1..=u32::from(release.tracks) {
                 let seed = random.next_u64();
-                let duration_ms = 62_000 + u32::try_from(random.below(40_000)).unwrap_or(0);
+                let duration_ms = 61_000 + u32::try_from(random.below(22_000)).unwrap_or(0);
                 let lang = if random.below(2) == 0 {
                     Lang::En
                 } else {

@@ -166,13 +166,13 @@ impl Market {
             .map(|row| {
                 let shop_id: String = row.try_get("shop_id")?;
                 // The shops you can act as sell more, so their dashboards visibly move.
-                let popularity = SHOPS
-                    .iter()
-                    .find(|shop| shop.shop_id() == shop_id)
-                    .map_or(5, |shop| match shop.owner {
+                let popularity = SHOPS.iter().find(|shop| shop.shop_id() == shop_id).map_or(
+                    5,
+                    |shop| match shop.owner {
                         Owner::Persona(_) => shop.popularity * 3,
                         Owner::Background { .. } => shop.popularity,
-                    });
+                    },
+                );
                 Ok((row.try_get("id")?, u64::from(popularity)))
             })
             .collect::<crate::error::Result<_>>()?;
