@@ -51,6 +51,8 @@ test-ui:
 
 ## Rust unit, integration and end-to-end tests; services (Xvfb…) started and stopped around them.
 test-rust: ui
+	# The black-box tests run the built binaries (the app, the `shrimp` command line).
+	$(CARGO) build --locked -p shrimp-desktop -p shrimp-cli
 	scripts/with-services.sh $(CARGO) nextest run --workspace --locked --no-fail-fast
 
 ## Regenerates ui/src/ipc/bindings.ts from the Rust commands and events.
