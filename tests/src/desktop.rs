@@ -52,17 +52,30 @@ impl DesktopApp {
         )?;
         process::wait_for_port(&mut driver, port, Duration::from_secs(30))?;
 
-        let session = Session::start(
-            &format!("http://127.0.0.1:{port}"),
-            &json!({
-                "browserName": "wry",
-                "tauri:options": {
-                    "application": app,
-                    "args": ["--data-dir", data_dir],
-                },
-            }),
-        )
-        .with_context(|| format!("launching {}", app.display()))?;
+        let capabilities = json!({
+            "browserName": "wry",
+            "tauri:options": {
+                "application": app,
+                "args": ["--data-dir", data_dir],
+            },
+        });
+        // tauri-driver answers before the WebKitWebDriver it starts is listening; on a busy
+        // machine the first session request can find nobody there. Ask again a few times.
+        let mut attempt = 0;
+        let session = loop {
+            attempt += 1;
+            match Session::start(&format!("http://127.0.0.1:{port}"), &capabilities) {
+                Ok(session) => break session,
+                Err(error) if attempt < 5 => {
+                    driver.check_alive()?;
+                    eprintln!("WebDriver session not started yet ({error:#}); retrying");
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+                Err(error) => {
+                    return Err(error).with_context(|| format!("launching {}", app.display()));
+                }
+            }
+        };
         Ok(Self {
             session,
             _driver: driver,
