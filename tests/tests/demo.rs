@@ -280,7 +280,33 @@ async fn the_simulated_market_sells_by_the_rules_while_the_owner_watches() {
         assert!(orders.insert(sale.order_id.clone()), "a sale arrived twice");
         amount += sale.amount.0;
     }
+    // The simulator counts a sale once its buyer has also asked for the download, a moment
+    // after the owner's stream has it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.simulator().purchases() < 3 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(server.simulator().purchases() >= 3);
+
+    // Simulated subscribers pay their month and download; each download counts once.
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while server.simulator().subscriber_downloads() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(server.simulator().subscriber_downloads() >= 1);
+    let pool = &server.state().db.pool;
+    let counted: i64 = sqlx::query("SELECT COUNT(*) AS n FROM subscription_downloads")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert!(counted >= 1, "no subscriber download was counted");
+    // Repeats of a (subscriber, track, month) count once, so never more rows than downloads.
+    assert!(
+        u64::try_from(counted).unwrap() <= server.simulator().subscriber_downloads(),
+        "{counted} counted for {} downloads",
+        server.simulator().subscriber_downloads()
+    );
 
     // Paused, it stops.
     server.simulator().set(PAUSED);
@@ -295,7 +321,6 @@ async fn the_simulated_market_sells_by_the_rules_while_the_owner_watches() {
     assert_ledger_exact(&server).await;
 
     // Nobody owns a track twice, and no sale moved money to a shop other than the track's.
-    let pool = &server.state().db.pool;
     let mismatched: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM orders o JOIN tracks t ON t.id = o.track_id \
          WHERE o.shop_id <> t.shop_id OR (o.status = 'paid' AND o.amount_fen <> t.price_fen)",

@@ -2,6 +2,7 @@
 //! rate, through the real HTTP API in-process, so every marketplace rule applies to them as to
 //! anyone — prices, idempotency, one purchase per track, the ledger and the live income stream.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -40,6 +41,7 @@ impl Default for SimulatorSettings {
 pub struct Simulator {
     settings: watch::Sender<SimulatorSettings>,
     purchases: Arc<AtomicU64>,
+    subscriber_downloads: Arc<AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -48,6 +50,7 @@ impl Simulator {
     pub fn start(state: AppState, settings: SimulatorSettings) -> Self {
         let (sender, receiver) = watch::channel(settings);
         let purchases = Arc::new(AtomicU64::new(0));
+        let subscriber_downloads = Arc::new(AtomicU64::new(0));
         let market = Market {
             router: crate::app(state.clone()),
             state,
@@ -62,11 +65,14 @@ impl Simulator {
             tokens: vec![None; SIMULATED_LISTENERS as usize],
             tracks: Vec::new(),
             purchases: purchases.clone(),
+            subscriber_downloads: subscriber_downloads.clone(),
+            subscribed: HashSet::new(),
         };
         let task = tokio::spawn(market.run(receiver));
         Self {
             settings: sender,
             purchases,
+            subscriber_downloads,
             task,
         }
     }
@@ -86,6 +92,12 @@ impl Simulator {
     pub fn purchases(&self) -> u64 {
         self.purchases.load(Ordering::Relaxed)
     }
+
+    /// Downloads by simulated subscribers since it started (each counts toward the month's
+    /// split of the subscription pool).
+    pub fn subscriber_downloads(&self) -> u64 {
+        self.subscriber_downloads.load(Ordering::Relaxed)
+    }
 }
 
 impl Drop for Simulator {
@@ -102,7 +114,13 @@ struct Market {
     /// (track id, weight): refreshed now and then so newly published tracks sell too.
     tracks: Vec<(String, u64)>,
     purchases: Arc<AtomicU64>,
+    subscriber_downloads: Arc<AtomicU64>,
+    /// Subscribers known to have paid (for the day in the key they paid with).
+    subscribed: HashSet<(usize, i64)>,
 }
+
+/// The first simulated listeners subscribe and download; the rest buy track by track.
+const SUBSCRIBERS: usize = 40;
 
 impl Market {
     async fn run(mut self, mut settings: watch::Receiver<SimulatorSettings>) {
@@ -131,6 +149,17 @@ impl Market {
                 tracing::warn!(%error, "the market simulator cannot list tracks");
             }
             round += 1;
+            // One listener in four is a subscriber downloading rather than a buyer.
+            if self.random.below(4) == 0 {
+                match self.subscriber_download().await {
+                    Ok(true) => {
+                        self.subscriber_downloads.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, "a simulated subscriber download failed"),
+                }
+                continue;
+            }
             match self.sell_one().await {
                 Ok(true) => {
                     self.purchases.fetch_add(1, Ordering::Relaxed);
@@ -240,6 +269,48 @@ impl Market {
             }
         }
         Ok(false)
+    }
+
+    /// A subscriber (paying this month's fee first if they have not) downloads a track; the
+    /// server counts it once per subscriber, track and month, within the daily cap.
+    async fn subscriber_download(&mut self) -> crate::error::Result<bool> {
+        let weights: Vec<u64> = self.tracks.iter().map(|(_, weight)| *weight).collect();
+        let Some((track_id, _)) = self.tracks.get(self.random.weighted(&weights)).cloned() else {
+            return Ok(false);
+        };
+        let subscriber = usize::try_from(self.random.below(SUBSCRIBERS as u64)).unwrap_or(0);
+        let token = self.token(subscriber).await?;
+        let day = self.state.clock.now_ms() / 86_400_000;
+        if !self.subscribed.contains(&(subscriber, day)) {
+            let status = self
+                .call(
+                    Request::post("/api/v1/subscription")
+                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header(
+                            shrimp_api::IDEMPOTENCY_KEY_HEADER,
+                            format!("sim-sub-{subscriber}-{day}"),
+                        )
+                        .body(Body::from("{}")),
+                )
+                .await?;
+            // Paid now, replayed, or this month was paid already: subscribed either way.
+            if !(status.is_success() || status == StatusCode::CONFLICT) {
+                return Err(crate::error::ServerError::Internal(format!(
+                    "the store answered a simulated subscription with {status}"
+                )));
+            }
+            self.subscribed.insert((subscriber, day));
+        }
+        let status = self
+            .call(
+                Request::post(format!("/api/v1/tracks/{track_id}/download-link"))
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty()),
+            )
+            .await?;
+        // Over the daily cap (429) the subscriber simply stops for today.
+        Ok(status.is_success())
     }
 
     async fn call(
