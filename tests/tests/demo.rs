@@ -63,7 +63,7 @@ async fn catalogue(server: &EmbeddedServer) -> Vec<(String, String, i64, String,
     .collect()
 }
 
-/// DESIGN.md §3: every entry balances, and each shop's payable equals its paid sales.
+/// DESIGN.md §3: every entry balances, and each shop's payable from sales equals its paid sales.
 async fn assert_ledger_exact(server: &EmbeddedServer) {
     let pool = &server.state().db.pool;
     let unbalanced =
@@ -87,9 +87,11 @@ async fn assert_ledger_exact(server: &EmbeddedServer) {
     .map(|row| (row.get("shop_id"), row.get("total")))
     .collect();
     for (shop, total) in &sales {
+        // Sales alone (subscription shares also credit the shop, through settlements).
         let payable: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM postings \
-             WHERE account = $1",
+            "SELECT CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT) AS total FROM postings p \
+             JOIN journal_entries j ON j.id = p.entry_id \
+             WHERE p.account = $1 AND j.kind IN ('sale', 'refund')",
         )
         .bind(format!("shop_payable/{shop}"))
         .fetch_one(pool)
@@ -221,6 +223,23 @@ async fn first_launch_seeds_a_living_marketplace_fast_and_the_same_every_time() 
     let income = musician.income(&shop).await.unwrap();
     assert!(income.sales_count > 10, "{income:?}");
     assert!(income.all_time.0 > 0);
+    // Last month's subscription pool was split through the real month close: the musician's
+    // shop has a settled share, and the shares sum to the pool (40 subscribers × ¥10.00).
+    let statements = musician.shop_subscription_statements(&shop).await.unwrap();
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(statements[0].pool.0, 40 * 1000);
+    assert!(
+        statements[0].downloads > 0 && statements[0].share.0 > 0,
+        "{statements:?}"
+    );
+    let shares: i64 = sqlx::query_scalar(
+        "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM postings WHERE account LIKE 'shop_payable/%' \
+         AND entry_id IN (SELECT id FROM journal_entries WHERE kind = 'settlement')",
+    )
+    .fetch_one(&server.state().db.pool)
+    .await
+    .unwrap();
+    assert_eq!(shares.abs(), 40 * 1000, "the whole pool went to shops");
     assert!(
         sign_in(&server, demo::LABEL_OWNER)
             .await
@@ -262,6 +281,13 @@ async fn the_simulated_market_sells_by_the_rules_while_the_owner_watches() {
     let mut events = musician.income_events(&shop);
     events.connect().await.unwrap();
 
+    let simulation_started_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
     // Fast and busy, so the test is short; the app's default is a sale every few seconds.
     server.simulator().set(SimulatorSettings {
         paused: false,
@@ -295,11 +321,14 @@ async fn the_simulated_market_sells_by_the_rules_while_the_owner_watches() {
     }
     assert!(server.simulator().subscriber_downloads() >= 1);
     let pool = &server.state().db.pool;
-    let counted: i64 = sqlx::query("SELECT COUNT(*) AS n FROM subscription_downloads")
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .get("n");
+    // Only this run's (the seed wrote last month's history).
+    let counted: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM subscription_downloads WHERE created_at >= $1")
+            .bind(simulation_started_ms)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get("n");
     assert!(counted >= 1, "no subscriber download was counted");
     // Repeats of a (subscriber, track, month) count once, so never more rows than downloads.
     assert!(
