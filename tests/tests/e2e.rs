@@ -138,7 +138,7 @@ fn first_launch_shows_a_living_store_and_the_musician_sees_income_arrive() {
     let after = session
         .wait_for_text_within(
             "[data-testid=income-all-time]",
-            Duration::from_mins(2),
+            Duration::from_mins(4),
             |text| text.contains('¥') && text != before,
         )
         .unwrap();
