@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use shrimp_library::{LibraryError, LibraryPaths, ScanOptions};
-use shrimp_playback::resample::Resampler;
+use shrimp_playback::measure::decode_through_pipeline;
 use shrimp_playback::{DecodeError, Decoder, PlaybackError};
 
 use crate::AppPaths;
@@ -72,39 +72,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Decodes `file` as the engine does (symphonia, gapless trim, interleaved `f32`), `runs`
-/// times, and once more per run with resampling to 48 kHz; returns the frames decoded.
-fn decode_once(file: &Path, resample_to: Option<u32>) -> Result<u64, BenchError> {
-    let mut decoder = Decoder::open(file)?;
-    let info = decoder.info().clone();
-    let mut resampler = match resample_to {
-        Some(rate) if rate != info.sample_rate => {
-            Some(Resampler::new(info.sample_rate, rate, info.channels)?)
-        }
-        _ => None,
-    };
-    let mut pcm = Vec::with_capacity(1 << 16);
-    let mut out = Vec::with_capacity(1 << 16);
-    let mut frames = 0u64;
-    loop {
-        pcm.clear();
-        let n = decoder.read_f32(&mut pcm)?;
-        if n == 0 {
-            break;
-        }
-        frames += n as u64;
-        if let Some(resampler) = resampler.as_mut() {
-            out.clear();
-            resampler.process(&pcm, &mut out)?;
-        }
-        std::hint::black_box(&out);
-    }
-    if let Some(resampler) = resampler.as_mut() {
-        resampler.finish(&mut out)?;
-    }
-    Ok(frames)
-}
-
 /// Benchmarks decoding `file` through the engine's path.
 pub fn decode(file: &Path, runs: u32) -> Result<DecodeBench, BenchError> {
     if runs == 0 {
@@ -116,11 +83,11 @@ pub fn decode(file: &Path, runs: u32) -> Result<DecodeBench, BenchError> {
     let mut frames = 0;
     for _ in 0..runs {
         let started = Instant::now();
-        frames = decode_once(file, None)?;
+        frames = decode_through_pipeline(file, None)?;
         plain.push(started.elapsed());
         if info.sample_rate != DEVICE_RATE {
             let started = Instant::now();
-            decode_once(file, Some(DEVICE_RATE))?;
+            decode_through_pipeline(file, Some(DEVICE_RATE))?;
             resampled.push(started.elapsed());
         }
     }

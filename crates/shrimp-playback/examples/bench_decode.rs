@@ -21,8 +21,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use shrimp_playback::output::{PULSE_BUFFER, PULSE_REQUEST};
+use shrimp_playback::measure::decode_through_pipeline;
 use shrimp_playback::resample::Resampler;
+use shrimp_playback::output::{PULSE_BUFFER, PULSE_REQUEST};
 use shrimp_playback::{Decoder, Engine, EngineSettings, PlaybackEvent};
 
 const RUNS: usize = 7;
@@ -112,39 +113,6 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-/// Decodes the whole file the way the engine does; returns frames pcm.
-fn decode_once(file: &Path, resample_to: Option<u32>) -> anyhow::Result<u64> {
-    let mut decoder = Decoder::open(file)?;
-    let info = decoder.info().clone();
-    let mut resampler = match resample_to {
-        Some(rate) if rate != info.sample_rate => {
-            Some(Resampler::new(info.sample_rate, rate, info.channels)?)
-        }
-        _ => None,
-    };
-    let mut pcm = Vec::with_capacity(1 << 16);
-    let mut at_device_rate = Vec::with_capacity(1 << 16);
-    let mut frames = 0u64;
-    loop {
-        pcm.clear();
-        let n = decoder.read_f32(&mut pcm)?;
-        if n == 0 {
-            break;
-        }
-        frames += n as u64;
-        if let Some(resampler) = resampler.as_mut() {
-            at_device_rate.clear();
-            resampler.process(&pcm, &mut at_device_rate)?;
-        }
-        std::hint::black_box(&at_device_rate);
-        std::hint::black_box(&pcm);
-    }
-    if let Some(resampler) = resampler.as_mut() {
-        resampler.finish(&mut at_device_rate)?;
-    }
-    Ok(frames)
-}
-
 fn bench_decode(file: &Path) -> anyhow::Result<()> {
     let info = Decoder::open(file)?.info().clone();
     let mut ours = Vec::new();
@@ -153,10 +121,10 @@ fn bench_decode(file: &Path) -> anyhow::Result<()> {
     let mut frames = 0;
     for _ in 0..RUNS {
         let started = Instant::now();
-        frames = decode_once(file, None)?;
+        frames = decode_through_pipeline(file, None)?;
         ours.push(started.elapsed());
         let started = Instant::now();
-        decode_once(file, Some(48_000))?;
+        decode_through_pipeline(file, Some(48_000))?;
         ours_resampled.push(started.elapsed());
         let started = Instant::now();
         run(

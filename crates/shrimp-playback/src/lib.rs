@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod loudness;
+pub mod measure;
 pub mod output;
 mod pipeline;
 #[cfg(target_os = "linux")]
