@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use shrimp_playback::measure::decode_through_pipeline;
-use shrimp_playback::resample::Resampler;
 use shrimp_playback::output::{PULSE_BUFFER, PULSE_REQUEST};
+use shrimp_playback::resample::Resampler;
 use shrimp_playback::{Decoder, Engine, EngineSettings, PlaybackEvent};
 
 const RUNS: usize = 7;

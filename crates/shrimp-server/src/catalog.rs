@@ -232,17 +232,26 @@ async fn shop_tracks(
     ))
 }
 
+/// Loads a track as `user` may see it: published with audio, or any of their own shop's.
+pub async fn visible_track(
+    state: &AppState,
+    id: &str,
+    user: Option<&CurrentUser>,
+) -> Result<TrackView> {
+    let track = load_track(state, id).await?;
+    let is_owner = user.is_some_and(|user| user.shop_id.as_deref() == Some(track.shop_id.as_str()));
+    if !(is_owner || track.published && track.has_audio) {
+        return Err(ServerError::NotFound("track"));
+    }
+    Ok(track)
+}
+
 async fn get_track(
     State(state): State<AppState>,
     Path(id): Path<String>,
     user: Option<CurrentUser>,
 ) -> Result<Json<TrackView>> {
-    let track = load_track(&state, &id).await?;
-    let is_owner = user.is_some_and(|user| user.shop_id.as_deref() == Some(track.shop_id.as_str()));
-    if !(is_owner || track.published && track.has_audio) {
-        return Err(ServerError::NotFound("track"));
-    }
-    Ok(Json(track))
+    Ok(Json(visible_track(&state, &id, user.as_ref()).await?))
 }
 
 pub fn check_text(field: &str, value: &str, max: usize) -> Result<()> {

@@ -10,9 +10,9 @@ use axum::{Json, Router};
 use sqlx::Row;
 
 use crate::auth::CurrentUser;
-use crate::catalog::load_track;
+use crate::catalog::{load_track, visible_track};
 use crate::error::{Result, ServerError};
-use crate::releases::{load_release, require_own_release};
+use crate::releases::load_release;
 use crate::state::AppState;
 use crate::streaming::serve_object_as;
 use shrimp_api::{ReleaseView, TrackView};
@@ -149,11 +149,7 @@ async fn track_cover(
     user: Option<CurrentUser>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let track = load_track(&state, &id).await?;
-    let is_owner = user.is_some_and(|user| user.shop_id.as_deref() == Some(track.shop_id.as_str()));
-    if !(is_owner || track.published && track.has_audio) {
-        return Err(ServerError::NotFound("track"));
-    }
+    visible_track(&state, &id, user.as_ref()).await?;
     let row = sqlx::query(
         "SELECT COALESCE(t.cover_sha256, r.cover_sha256) AS cover_sha256 FROM tracks t \
          LEFT JOIN releases r ON r.id = t.release_id WHERE t.id = $1",
@@ -202,7 +198,6 @@ async fn upload_release_cover(
 ) -> Result<Json<ReleaseView>> {
     let release = load_release(&state, &id).await?;
     user.require_shop(&release.shop_id)?;
-    require_own_release(&state, &release.shop_id, &id).await?;
     let sha256 = accept_cover(&state, body).await?;
     sqlx::query("UPDATE releases SET cover_sha256 = $1 WHERE id = $2")
         .bind(&sha256)
