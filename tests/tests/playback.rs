@@ -255,6 +255,7 @@ fn engine_child() {
         "queue" | "loudness" => child_queue(&engine, &mut events, &files),
         "skips_bad_files" => child_skips_bad_files(&engine, &mut events, &files),
         "controls" => child_controls(&engine, &mut events, &files),
+        "pause_resume" => child_pause_resume(&engine, &mut events, &files),
         "gain" => child_gain(&engine, &mut events, &files),
         "no_device" => child_no_device(&engine, &mut events, &files),
         "device_lost" => child_device_lost(&engine, &mut events, &files),
@@ -293,6 +294,23 @@ fn child_skips_bad_files(engine: &Engine, events: &mut Events, files: &[PathBuf]
         })
         .collect();
     assert_eq!(failed, files[1..last].to_vec());
+}
+
+fn child_pause_resume(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
+    engine.play(files.to_vec(), 0).unwrap();
+    events.wait(LONG, |e| {
+        matches!(e, PlaybackEvent::TrackChanged { index: 0, .. })
+    });
+    // Reading events all along, so they are timed as they come.
+    events.during(Duration::from_millis(800));
+    engine.pause().unwrap();
+    events.wait_state(PlaybackState::Paused);
+    events.during(Duration::from_millis(600));
+    engine.resume().unwrap();
+    events.wait_state(PlaybackState::Stopped);
+    play_out();
+    assert_eq!(events.failures(), vec![]);
+    check_positions(&events.seen);
 }
 
 fn child_controls(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
@@ -489,7 +507,8 @@ fn check_positions(seen: &[(Instant, PlaybackEvent)]) {
         let (t1, i1, p1) = pair[1];
         assert!(
             t1.duration_since(t0) >= Duration::from_millis(150),
-            "more than ~5 Hz"
+            "more than ~5 Hz: {:?} apart, {pair:?}",
+            t1.duration_since(t0)
         );
         assert!(i1 > i0 || p1 > p0, "position went back: {pair:?}");
     }
@@ -701,6 +720,43 @@ fn pause_seek_next_and_previous_work_while_playing() {
     assert!(!gaps.is_empty(), "the pause left no silence");
     let pause = Capture::seconds(gaps[0].len());
     assert!((0.5..1.2).contains(&pause), "pause lasted {pause} s");
+}
+
+/// Pause holds the device's queue (where the host allows) and resume continues from the
+/// very next sample: one silence in the capture, the whole file around it, and the sine's
+/// phase running on across the silence as if it were not there.
+#[test]
+fn pause_and_resume_lose_no_sample() {
+    let pulse = Pulse::start().unwrap();
+    let file = tone(pulse.dir(), "long.wav", 441, 3.0);
+    let capture = play(&pulse, "pause_resume", &[file]);
+    let sound = capture.sound(1e-3).expect("nothing was heard");
+    let gaps = capture.gaps(sound.clone(), 1e-3, frames(0.1));
+    assert_eq!(gaps.len(), 1, "one pause, one silence: {gaps:?}");
+    let gap = gaps[0].clone();
+    let pause = Capture::seconds(gap.len());
+    assert!((0.5..1.0).contains(&pause), "paused for {pause} s");
+    let heard = Capture::seconds(sound.len() - gap.len());
+    assert!(
+        (heard - 3.0).abs() < 0.005,
+        "heard {heard:.4} s of a 3 s file around the pause"
+    );
+    let window = frames(40.0 / 441.0);
+    let before = gap.start - frames(0.005) - window;
+    let after = gap.end + frames(0.005);
+    for channel in 0..2 {
+        let (level_before, phase_before) = capture.sine_fit(channel, before..before + window, 441.0);
+        let (level_after, phase_after) = capture.sine_fit(channel, after..after + window, 441.0);
+        #[allow(clippy::cast_precision_loss)]
+        let advance = std::f64::consts::TAU * 441.0 * (after - before - gap.len()) as f64
+            / f64::from(RATE);
+        let slip = (phase_after - phase_before - advance).rem_euclid(std::f64::consts::TAU);
+        let slip = slip.min(std::f64::consts::TAU - slip);
+        // One sample at 48 kHz is 0.058 rad of this sine; the silence's edges are found to
+        // within a sample.
+        assert!(slip < 0.15, "the sine slips by {slip} rad across the pause");
+        assert!((level_before - 0.5).abs() < 0.01 && (level_after - 0.5).abs() < 0.01);
+    }
 }
 
 #[test]

@@ -323,6 +323,9 @@ impl Player {
             }
             Command::Pause => {
                 if self.state == PlaybackState::Playing {
+                    if let Some(output) = &self.output {
+                        output.set_held(true);
+                    }
                     self.controls.paused.store(true, Ordering::Relaxed);
                     self.set_state(PlaybackState::Paused);
                 }
@@ -334,6 +337,10 @@ impl Player {
                 }
                 (PlaybackState::Paused, _) => {
                     self.controls.paused.store(false, Ordering::Relaxed);
+                    if let Some(output) = &self.output {
+                        output.set_held(false);
+                    }
+                    self.controls.wakeup.wake();
                     self.set_state(PlaybackState::Playing);
                 }
                 (PlaybackState::Stopped, Some(track)) => {
@@ -439,6 +446,13 @@ impl Player {
         self.new_generation();
         self.current = Some(track);
         self.controls.paused.store(paused, Ordering::Relaxed);
+        self.controls.due.store(self.generation, Ordering::Release);
+        if let Some(output) = &self.output {
+            // What the device has queued is stale: the new sound is heard as soon as it is
+            // decoded, not behind it.
+            output.flush();
+            output.set_held(paused);
+        }
         self.request(track, offset);
         self.set_state(if paused {
             PlaybackState::Paused
@@ -455,6 +469,7 @@ impl Player {
             .store(self.generation, Ordering::Release);
         self.entries.clear();
         self.heard = None;
+        self.controls.wakeup.wake();
     }
 
     /// Asks the decoding thread to append `track` from `offset` to this generation.
@@ -600,8 +615,12 @@ impl Player {
         };
         match self.heard.and_then(|seq| self.entry(seq)) {
             Some(entry) if self.controls.entry.load(Ordering::Acquire) == entry.seq => {
+                // Pulled frames run ahead of the speaker by the device's queue.
+                let rate = output.format.sample_rate;
+                let queued = u64::try_from(u128::from(rate) * output.latency.as_micros() / 1_000_000)
+                    .unwrap_or(0);
                 let frames = self.controls.entry_frames.load(Ordering::Relaxed);
-                entry.offset + frames_to_duration(frames, output.format.sample_rate)
+                entry.offset + frames_to_duration(frames.saturating_sub(queued), rate)
             }
             _ => self.entries.front().map(|e| e.offset).unwrap_or_default(),
         }
@@ -621,7 +640,9 @@ impl Player {
 
     /// Treats a device that stopped pulling audio as lost.
     fn check_heartbeat(&mut self, now: Instant) {
-        if self.output.is_none() {
+        if self.output.is_none() || self.state != PlaybackState::Playing {
+            // A held (paused) or idle device may rightly pull nothing.
+            self.pulled = (self.controls.pulled.load(Ordering::Relaxed), now);
             return;
         }
         let pulled = self.controls.pulled.load(Ordering::Relaxed);
@@ -654,6 +675,7 @@ impl Player {
         let _ = self.jobs.send(Job::Connect {
             blocks,
             format: output.format,
+            wakeup: Arc::clone(&self.controls.wakeup),
         });
         self.emit(PlaybackEvent::OutputOpened {
             device: output.device.clone(),

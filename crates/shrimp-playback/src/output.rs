@@ -3,11 +3,17 @@
 //! device pulls from.
 //!
 //! The device callback only reads: it takes ready `Block`s from a bounded channel, drops
-//! the ones from a stale generation, applies the volume and counts frames. It never decodes,
-//! locks or waits; an empty channel plays silence.
+//! the ones from a stale generation, applies the volume and counts frames. It never decodes
+//! or blocks. Through rodio an empty channel plays silence; PulseAudio can wait instead, so
+//! there the callback hands over only real audio while audio is due (see [`Stream::fill`]).
+//!
+//! Frames are counted as they are pulled, which runs ahead of hearing by the device's queue
+//! (`latency`); a track change is announced and positions are reported once that queue has
+//! been played through, so both follow what is heard.
 
 use std::num::NonZero;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
@@ -107,6 +113,30 @@ pub(crate) struct Controls {
     pub entry_frames: AtomicU64,
     /// Frames the device has pulled, sound or silence: a heartbeat (callback writes).
     pub pulled: AtomicU64,
+    /// The generation whose audio is due: played as it arrives, never padded with silence
+    /// where the host can wait (engine writes).
+    pub due: AtomicU64,
+    /// Wakes a host waiting for audio (PulseAudio) when blocks arrive or the engine resumes.
+    pub wakeup: Arc<Wakeup>,
+}
+
+/// A waker left by a host that is waiting for audio.
+#[derive(Debug, Default)]
+pub(crate) struct Wakeup(Mutex<Option<Waker>>);
+
+impl Wakeup {
+    pub fn register(&self, waker: &Waker) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(waker.clone());
+        }
+    }
+
+    pub fn wake(&self) {
+        let waker = self.0.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
 }
 
 impl Controls {
@@ -118,6 +148,8 @@ impl Controls {
             entry: AtomicU64::new(u64::MAX),
             entry_frames: AtomicU64::new(0),
             pulled: AtomicU64::new(0),
+            due: AtomicU64::new(u64::MAX),
+            wakeup: Arc::default(),
         }
     }
 }
@@ -133,9 +165,38 @@ enum Sink {
 
 /// An open device. Dropping it closes the device.
 pub(crate) struct Output {
-    _sink: Sink,
+    sink: Sink,
     pub format: OutputFormat,
     pub device: String,
+    /// Audio queued between the source and the speaker: how far pulling runs ahead of hearing.
+    pub latency: Duration,
+    held: std::cell::Cell<bool>,
+}
+
+impl Output {
+    /// Drops audio queued for the device, where the host allows it, so a new sound is heard
+    /// at once (the stale blocks behind it are already dropped by generation).
+    pub fn flush(&self) {
+        match &self.sink {
+            Sink::Rodio(_) => {}
+            #[cfg(target_os = "linux")]
+            Sink::Pulse(pulse) => pulse.flush(),
+        }
+    }
+
+    /// Holds (`true`) or releases the device's queue, where the host allows it, so pause is
+    /// immediate and resume continues from the exact sample. Elsewhere the source plays
+    /// silence while paused.
+    pub fn set_held(&self, held: bool) {
+        if self.held.replace(held) == held {
+            return;
+        }
+        match &self.sink {
+            Sink::Rodio(_) => {}
+            #[cfg(target_os = "linux")]
+            Sink::Pulse(pulse) => pulse.set_corked(held),
+        }
+    }
 }
 
 impl std::fmt::Debug for Output {
@@ -192,18 +253,22 @@ pub(crate) fn open(
             format,
             crate::pulse_output::TARGET_BUFFER,
         );
+        let wakeup = Arc::clone(&stream.controls.wakeup);
         let pulse = crate::pulse_output::open(
             sink.id(),
             rate,
             channels,
-            move || stream.next().unwrap_or(0.0),
+            move |out: &mut [f32]| stream.fill(out),
+            wakeup,
             move |message| failed(OutputEvent::Failed(message)),
         )?;
         tracing::info!(device = %name, ?format, "audio output opened (PulseAudio)");
         return Ok(Output {
-            _sink: Sink::Pulse(pulse),
+            sink: Sink::Pulse(pulse),
             format,
             device: name,
+            latency: crate::pulse_output::TARGET_BUFFER,
+            held: std::cell::Cell::new(false),
         });
     }
     let builder = DeviceSinkBuilder::from_device(device).map_err(|e| map_sink_error(&e))?;
@@ -231,9 +296,11 @@ pub(crate) fn open(
     sink.mixer().add(stream);
     tracing::info!(device = %name, ?format, "audio output opened");
     Ok(Output {
-        _sink: Sink::Rodio(sink),
+        sink: Sink::Rodio(sink),
         format,
         device: name,
+        latency: 2 * BUFFER_DURATION,
+        held: std::cell::Cell::new(false),
     })
 }
 
@@ -285,10 +352,17 @@ struct Stream {
     frame_is_silent: bool,
     /// The volume in effect, ramped towards the target to avoid zipper noise.
     volume: f32,
+    /// Frames queued between this source and the speaker.
+    latency: u64,
+    /// The generation that has had an entry start (later starts in it are gapless joins).
+    started: Option<u64>,
+    /// The generation whose last block was taken.
+    ended: Option<u64>,
+    /// A gapless join pulled but not yet heard: its generation, the entry, and frames to
+    /// pull until it is.
+    join: Option<(u64, u64, u64)>,
     /// After the end of the queue: frames to pull before reporting it drained.
     drain_countdown: Option<(u64, u64)>,
-    /// Audio queued between this source and the speaker.
-    buffered: Duration,
 }
 
 impl Stream {
@@ -297,8 +371,11 @@ impl Stream {
         controls: Arc<Controls>,
         notify: Notify,
         format: OutputFormat,
-        buffered: Duration,
+        latency: Duration,
     ) -> Self {
+        let latency =
+            u64::try_from(u128::from(format.sample_rate) * latency.as_micros() / 1_000_000)
+                .unwrap_or(0);
         Self {
             blocks,
             controls,
@@ -309,8 +386,11 @@ impl Stream {
             phase: 0,
             frame_is_silent: true,
             volume: 1.0,
+            latency,
+            started: None,
+            ended: None,
+            join: None,
             drain_countdown: None,
-            buffered,
         }
     }
 
@@ -332,24 +412,85 @@ impl Stream {
                 continue;
             }
             if let Some(seq) = block.entry_start {
-                self.controls.entry_frames.store(0, Ordering::Relaxed);
-                self.controls.entry.store(seq, Ordering::Release);
-                (self.notify)(OutputEvent::EntryStarted {
-                    generation,
-                    seq,
-                    at: Instant::now(),
-                });
+                self.entry_started(generation, seq);
             }
             if block.end_of_queue {
-                // Announce the end once the device has pulled its buffer's worth more, so the
+                // Announce the end once the device has pulled its queue's worth more, so the
                 // last real samples have been played out, not just handed over.
-                let buffer = u128::from(self.format.sample_rate) * self.buffered.as_millis();
-                self.drain_countdown =
-                    Some((generation, u64::try_from(buffer / 1000).unwrap_or(0)));
+                self.ended = Some(generation);
+                self.drain_countdown = Some((generation, self.latency));
             }
             self.offset = 0;
             self.block = Some(block);
         }
+    }
+
+    /// The first entry of a generation is heard as soon as it is pulled (the device's queue
+    /// was flushed or holds only what came before the command); a gapless join only once the
+    /// device has played through its queue.
+    fn entry_started(&mut self, generation: u64, seq: u64) {
+        if self.started == Some(generation) {
+            // A track shorter than the queue: the join before it is heard now, early.
+            if let Some((_, earlier, _)) = self.join {
+                self.announce(generation, earlier, self.latency);
+            }
+            self.join = Some((generation, seq, self.latency));
+            return;
+        }
+        self.started = Some(generation);
+        self.join = None;
+        self.announce(generation, seq, 0);
+    }
+
+    /// Entry `seq` is heard, with `frames` of it already pulled.
+    fn announce(&mut self, generation: u64, seq: u64, frames: u64) {
+        self.controls.entry_frames.store(frames, Ordering::Relaxed);
+        self.controls.entry.store(seq, Ordering::Release);
+        (self.notify)(OutputEvent::EntryStarted {
+            generation,
+            seq,
+            at: Instant::now(),
+        });
+    }
+
+    /// Counts one pulled frame towards a pending join, announcing it once heard. The old
+    /// entry's frame count runs on until then, so positions stay those of what is heard.
+    fn advance_join(&mut self, generation: u64) {
+        match self.join {
+            Some((of, seq, left)) if of == generation => {
+                if left > 0 {
+                    self.join = Some((of, seq, left - 1));
+                } else {
+                    self.join = None;
+                    self.announce(generation, seq, self.latency);
+                }
+            }
+            Some(_) => self.join = None,
+            None => {}
+        }
+    }
+
+    /// Fills `out` for a host that can wait for audio (PulseAudio): real frames while the due
+    /// generation's audio is ready, silence only when nothing is due (stopped, or after the
+    /// end of the queue). `None` when paused or when audio is due but not decoded yet: the
+    /// host then waits for [`Controls::wakeup`] rather than queueing silence ahead of it.
+    fn fill(&mut self, out: &mut [f32]) -> Option<usize> {
+        if self.controls.paused.load(Ordering::Relaxed) {
+            return None;
+        }
+        let generation = self.controls.generation.load(Ordering::Acquire);
+        let due = self.controls.due.load(Ordering::Acquire) == generation
+            && self.ended != Some(generation);
+        let whole = out.len() - out.len() % self.format.channels;
+        let mut written = 0;
+        while written < whole {
+            if self.phase == 0 && due && !self.ready_frame() && self.ended != Some(generation) {
+                break;
+            }
+            out[written] = self.next().unwrap_or(0.0);
+            written += 1;
+        }
+        (written > 0).then_some(written)
     }
 }
 
@@ -359,13 +500,19 @@ impl Iterator for Stream {
     fn next(&mut self) -> Option<f32> {
         if self.phase == 0 {
             self.controls.pulled.fetch_add(1, Ordering::Relaxed);
+            let generation = self.controls.generation.load(Ordering::Acquire);
             if let Some((generation, frames)) = self.drain_countdown {
                 self.drain_countdown = frames.checked_sub(1).map(|left| (generation, left));
                 if self.drain_countdown.is_none() {
                     (self.notify)(OutputEvent::Drained { generation });
                 }
             }
+            self.advance_join(generation);
             self.frame_is_silent = !self.ready_frame();
+            if self.frame_is_silent && self.drain_countdown.is_some() {
+                // The queue's last frames are still on their way to the speaker.
+                self.controls.entry_frames.fetch_add(1, Ordering::Relaxed);
+            }
             if !self.frame_is_silent {
                 self.controls.entry_frames.fetch_add(1, Ordering::Relaxed);
                 let target = f32::from_bits(self.controls.volume.load(Ordering::Relaxed));

@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError};
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use crate::decode::{Decoder, TrackInfo};
 use crate::downmix::Downmix;
 use crate::error::{DecodeError, PlaybackError};
 use crate::loudness::LoudnessCache;
-use crate::output::{Block, OutputFormat};
+use crate::output::{Block, OutputFormat, Wakeup};
 use crate::resample::Resampler;
 
 /// How long the thread waits for room in the output channel before checking for jobs again.
@@ -29,6 +30,8 @@ pub(crate) enum Job {
     Connect {
         blocks: SyncSender<Block>,
         format: OutputFormat,
+        /// Woken whenever blocks are handed over: the device may be waiting for them.
+        wakeup: Arc<Wakeup>,
     },
     /// Decode `path` from `start` as entry `seq`, after whatever this generation has sent.
     Decode {
@@ -72,6 +75,7 @@ pub(crate) struct Pipeline {
     jobs: Receiver<Job>,
     report: Box<dyn Fn(PipelineEvent) + Send>,
     blocks: Option<SyncSender<Block>>,
+    wakeup: Arc<Wakeup>,
     format: OutputFormat,
     generation: u64,
     entry: Option<Entry>,
@@ -104,6 +108,7 @@ impl Pipeline {
             jobs,
             report: Box::new(report),
             blocks: None,
+            wakeup: Arc::default(),
             format: OutputFormat {
                 sample_rate: 48_000,
                 channels: 2,
@@ -157,10 +162,15 @@ impl Pipeline {
 
     fn handle(&mut self, job: Job) {
         match job {
-            Job::Connect { blocks, format } => {
+            Job::Connect {
+                blocks,
+                format,
+                wakeup,
+            } => {
                 self.reset(self.generation);
                 self.blocks = Some(blocks);
                 self.format = format;
+                self.wakeup = wakeup;
             }
             Job::Decode {
                 generation,
@@ -382,11 +392,15 @@ impl Pipeline {
             self.pending.clear();
             return true;
         };
+        let mut sent = false;
         while let Some(block) = self.pending.pop_front() {
             match blocks.try_send(block) {
-                Ok(()) => {}
+                Ok(()) => sent = true,
                 Err(TrySendError::Full(block)) => {
                     self.pending.push_front(block);
+                    if sent {
+                        self.wakeup.wake();
+                    }
                     return false;
                 }
                 Err(TrySendError::Disconnected(_)) => {
@@ -396,6 +410,9 @@ impl Pipeline {
                     return true;
                 }
             }
+        }
+        if sent {
+            self.wakeup.wake();
         }
         true
     }
