@@ -745,11 +745,12 @@ fn pause_and_resume_lose_no_sample() {
     let before = gap.start - frames(0.005) - window;
     let after = gap.end + frames(0.005);
     for channel in 0..2 {
-        let (level_before, phase_before) = capture.sine_fit(channel, before..before + window, 441.0);
+        let (level_before, phase_before) =
+            capture.sine_fit(channel, before..before + window, 441.0);
         let (level_after, phase_after) = capture.sine_fit(channel, after..after + window, 441.0);
         #[allow(clippy::cast_precision_loss)]
-        let advance = std::f64::consts::TAU * 441.0 * (after - before - gap.len()) as f64
-            / f64::from(RATE);
+        let advance =
+            std::f64::consts::TAU * 441.0 * (after - before - gap.len()) as f64 / f64::from(RATE);
         let slip = (phase_after - phase_before - advance).rem_euclid(std::f64::consts::TAU);
         let slip = slip.min(std::f64::consts::TAU - slip);
         // One sample at 48 kHz is 0.058 rad of this sine; the silence's edges are found to

@@ -617,8 +617,9 @@ impl Player {
             Some(entry) if self.controls.entry.load(Ordering::Acquire) == entry.seq => {
                 // Pulled frames run ahead of the speaker by the device's queue.
                 let rate = output.format.sample_rate;
-                let queued = u64::try_from(u128::from(rate) * output.latency.as_micros() / 1_000_000)
-                    .unwrap_or(0);
+                let queued =
+                    u64::try_from(u128::from(rate) * output.latency.as_micros() / 1_000_000)
+                        .unwrap_or(0);
                 let frames = self.controls.entry_frames.load(Ordering::Relaxed);
                 entry.offset + frames_to_duration(frames.saturating_sub(queued), rate)
             }

@@ -12,10 +12,10 @@
 //! been played through, so both follow what is heard.
 
 use std::num::NonZero;
-use std::sync::{Arc, Mutex};
-use std::task::Waker;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait};
