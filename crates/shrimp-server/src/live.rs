@@ -86,9 +86,11 @@ pub async fn record(
         // Concurrent transactions would otherwise commit outbox rows out of sequence order, and
         // a reader that has passed a number never looks back. Holding this shop's lock from
         // taking the number to the commit keeps each shop's events committed in order.
-        // (SQLite has one writer at a time, so it cannot happen there.)
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        // (SQLite has one writer at a time, so it cannot happen there.) The notification, sent
+        // only at commit, rides in the same round trip.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)), pg_notify($2, $1)")
             .bind(shop_id)
+            .bind(CHANNEL)
             .execute(&mut **tx)
             .await?;
     }
@@ -99,13 +101,6 @@ pub async fn record(
         .bind(now_ms)
         .execute(&mut **tx)
         .await?;
-    if dialect == Dialect::Postgres {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(shop_id)
-            .execute(&mut **tx)
-            .await?;
-    }
     Ok(())
 }
 

@@ -9,14 +9,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sha2::{Digest, Sha256};
-use shrimp_api::{CreateOrder, IDEMPOTENCY_KEY_HEADER, OrderStatus, OrderView, SaleRecorded};
+use shrimp_api::{
+    CreateOrder, IDEMPOTENCY_KEY_HEADER, OrderStatus, OrderView, SaleRecorded, TrackView,
+};
 use shrimp_domain::{Fen, JournalEntry, ShopId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::applications::parse_text;
 use crate::auth::CurrentUser;
-use crate::catalog::load_track;
+use crate::catalog::{TRACK_COLUMNS, TRACK_FROM, track_from_row};
 use crate::error::{Result, ServerError};
 use crate::json::JsonBody;
 use crate::live;
@@ -90,6 +92,44 @@ fn replay(
     }
 }
 
+/// What a purchase needs to know before it starts, read in one statement: the track, whether
+/// the buyer owns it already, and whether this idempotency key was used before.
+struct Context {
+    track: TrackView,
+    owned: bool,
+    replay_of: Option<String>,
+}
+
+async fn context(
+    state: &AppState,
+    buyer: &str,
+    track_id: &str,
+    key: &str,
+) -> Result<Option<Context>> {
+    // Only constant text is formatted into this statement; values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {TRACK_COLUMNS}, \
+         (SELECT COUNT(*) FROM entitlements e WHERE e.user_id = $2 AND e.track_id = t.id) \
+         AS owned_count, \
+         (SELECT o.id FROM orders o WHERE o.buyer_id = $2 AND o.idempotency_key = $3) \
+         AS replay_of \
+         FROM {TRACK_FROM} WHERE t.id = $1"
+    )))
+    .bind(track_id)
+    .bind(buyer)
+    .bind(key)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(Context {
+            track: track_from_row(&row)?,
+            owned: row.try_get::<i64, _>("owned_count")? > 0,
+            replay_of: row.try_get("replay_of")?,
+        })
+    })
+    .transpose()
+}
+
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -98,20 +138,20 @@ async fn create(
 ) -> Result<(StatusCode, Json<OrderView>)> {
     let key = idempotency_key(&headers)?;
     let request_hash = hex::encode(Sha256::digest(request.track_id.as_bytes()));
-    if let Some((existing, stored_hash)) = find_by_key(&state, &user.id, &key).await? {
-        return replay(existing, &stored_hash, &request_hash);
+    let context = context(&state, &user.id, &request.track_id, &key).await?;
+    if context.as_ref().is_none_or(|c| c.replay_of.is_some()) {
+        // A key used before answers as its first request did, whatever the track is now.
+        if let Some((existing, stored_hash)) = find_by_key(&state, &user.id, &key).await? {
+            return replay(existing, &stored_hash, &request_hash);
+        }
     }
-    let track = load_track(&state, &request.track_id).await?;
+    let Some(Context { track, owned, .. }) = context else {
+        return Err(ServerError::NotFound("track"));
+    };
     if !(track.published && track.has_audio) {
         return Err(ServerError::NotFound("track"));
     }
-    let owned =
-        sqlx::query("SELECT 1 AS owned FROM entitlements WHERE user_id = $1 AND track_id = $2")
-            .bind(&user.id)
-            .bind(&track.id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    if owned.is_some() {
+    if owned {
         return Err(ServerError::conflict("you already own this track"));
     }
 
@@ -128,12 +168,14 @@ async fn create(
         })
         .await
         .map_err(|error| ServerError::Internal(format!("starting a payment: {error}")))?;
+    // Paid at once (the demo provider): the order is written paid, with no pending step.
+    let paid = matches!(start, PaymentStart::Completed);
     let mut tx = state.db.pool.begin().await?;
     // Written first, so SQLite takes its write lock before anything is read in this transaction.
     let inserted = sqlx::query(
         "INSERT INTO orders (id, buyer_id, track_id, shop_id, amount_fen, status, idempotency_key, \
-         request_hash, provider, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10) \
+         request_hash, provider, created_at, expires_at, paid_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
     )
     .bind(&order_id)
@@ -141,11 +183,13 @@ async fn create(
     .bind(&track.id)
     .bind(&track.shop_id)
     .bind(amount.0)
+    .bind(if paid { "paid" } else { "pending" })
     .bind(&key)
     .bind(&request_hash)
     .bind(state.payments.name())
     .bind(now)
     .bind(now + state.settings.order_ttl_ms)
+    .bind(paid.then_some(now))
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -156,11 +200,16 @@ async fn create(
             .ok_or_else(|| ServerError::Internal("a conflicting order vanished".into()))?;
         return replay(existing, &stored_hash, &request_hash);
     }
-    let status = match start {
-        PaymentStart::Completed => {
-            mark_paid(&state, &mut tx, &order_id, now).await?;
-            StatusCode::CREATED
-        }
+    let sale = Sale {
+        order_id: &order_id,
+        buyer_id: &user.id,
+        track_id: &track.id,
+        track_title: &track.title,
+        shop_id: &track.shop_id,
+        amount,
+    };
+    match start {
+        PaymentStart::Completed => record_sale(&state, &mut tx, &sale, now).await?,
         PaymentStart::AwaitingBuyer { qr_code } => {
             let provider = state.payments.name();
             record_attempt(
@@ -173,20 +222,49 @@ async fn create(
                 now,
             )
             .await?;
-            StatusCode::ACCEPTED
         }
-    };
+    }
     tx.commit().await?;
     state.live.committed(state.db.dialect);
-    if status == StatusCode::CREATED {
+    if paid {
         // Counted once the sale is committed, never for a rolled-back one.
         state.metrics.sale_recorded(amount.0);
     }
-    let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
-        .bind(&order_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    Ok((status, Json(order_from_row(&row)?)))
+    Ok(answer(order_id, track, paid, now))
+}
+
+/// The new order as created (201, paid) or awaiting the buyer's payment (202), without
+/// reading it back.
+fn answer(
+    order_id: String,
+    track: TrackView,
+    paid: bool,
+    now: i64,
+) -> (StatusCode, Json<OrderView>) {
+    let (status, order_status) = if paid {
+        (StatusCode::CREATED, OrderStatus::Paid)
+    } else {
+        (StatusCode::ACCEPTED, OrderStatus::Pending)
+    };
+    let order = OrderView {
+        id: order_id,
+        amount: track.price,
+        track_id: track.id,
+        shop_id: track.shop_id,
+        status: order_status,
+        created_at_ms: now,
+    };
+    (status, Json(order))
+}
+
+/// A paid order's facts, as the sale records them.
+struct Sale<'a> {
+    order_id: &'a str,
+    buyer_id: &'a str,
+    track_id: &'a str,
+    track_title: &'a str,
+    shop_id: &'a str,
+    amount: Fen,
 }
 
 /// Marks a pending order paid, at most once, with its ledger entry, entitlement and event.
@@ -215,20 +293,42 @@ pub async fn mark_paid(
     .bind(order_id)
     .fetch_one(&mut **tx)
     .await?;
-    let shop_id: String = order.try_get("shop_id")?;
-    let track_id: String = order.try_get("track_id")?;
-    let amount = Fen(order.try_get("amount_fen")?);
-    let shop =
-        ShopId::new(shop_id.clone()).map_err(|error| ServerError::Internal(error.to_string()))?;
-    let entry = JournalEntry::sale(&shop, amount)
+    let (buyer_id, track_id, shop_id, title): (String, String, String, String) = (
+        order.try_get("buyer_id")?,
+        order.try_get("track_id")?,
+        order.try_get("shop_id")?,
+        order.try_get("title")?,
+    );
+    let sale = Sale {
+        order_id,
+        buyer_id: &buyer_id,
+        track_id: &track_id,
+        track_title: &title,
+        shop_id: &shop_id,
+        amount: Fen(order.try_get("amount_fen")?),
+    };
+    record_sale(state, tx, &sale, now).await
+}
+
+/// The money side of a paid order: one ledger entry crediting the shop, the buyer's
+/// entitlement and the shop's live event.
+async fn record_sale(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    sale: &Sale<'_>,
+    now: i64,
+) -> Result<()> {
+    let shop = ShopId::new(sale.shop_id.to_owned())
         .map_err(|error| ServerError::Internal(error.to_string()))?;
-    write_entry(tx, &entry, "sale", Some(order_id), now).await?;
+    let entry = JournalEntry::sale(&shop, sale.amount)
+        .map_err(|error| ServerError::Internal(error.to_string()))?;
+    write_entry(tx, &entry, "sale", Some(sale.order_id), now).await?;
     sqlx::query(
         "INSERT INTO entitlements (user_id, track_id, order_id, created_at) VALUES ($1, $2, $3, $4)",
     )
-    .bind(order.try_get::<String, _>("buyer_id")?)
-    .bind(&track_id)
-    .bind(order_id)
+    .bind(sale.buyer_id)
+    .bind(sale.track_id)
+    .bind(sale.order_id)
     .bind(now)
     .execute(&mut **tx)
     .await
@@ -238,19 +338,19 @@ pub async fn mark_paid(
         }
         _ => ServerError::Database(error),
     })?;
-    let sale = SaleRecorded {
-        order_id: order_id.to_owned(),
-        track_id,
-        track_title: order.try_get("title")?,
-        amount,
+    let event = SaleRecorded {
+        order_id: sale.order_id.to_owned(),
+        track_id: sale.track_id.to_owned(),
+        track_title: sale.track_title.to_owned(),
+        amount: sale.amount,
         at_ms: now,
     };
     let payload =
-        serde_json::to_value(&sale).map_err(|error| ServerError::Internal(error.to_string()))?;
+        serde_json::to_value(&event).map_err(|error| ServerError::Internal(error.to_string()))?;
     live::record(
         tx,
         state.db.dialect,
-        &shop_id,
+        sale.shop_id,
         "sale_recorded",
         &payload,
         now,
