@@ -222,6 +222,23 @@ async fn first_launch_seeds_a_living_marketplace_fast_and_the_same_every_time() 
     let income = musician.income(&shop).await.unwrap();
     assert!(income.sales_count > 10, "{income:?}");
     assert!(income.all_time.0 > 0);
+    // Last month's subscription pool was split through the real month close: the musician's
+    // shop has a settled share, and the shares sum to the pool (40 subscribers × ¥10.00).
+    let statements = musician.shop_subscription_statements(&shop).await.unwrap();
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(statements[0].pool.0, 40 * 1000);
+    assert!(
+        statements[0].downloads > 0 && statements[0].share.0 > 0,
+        "{statements:?}"
+    );
+    let shares: i64 = sqlx::query_scalar(
+        "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM postings WHERE account LIKE 'shop_payable/%' \
+         AND entry_id IN (SELECT id FROM journal_entries WHERE kind = 'settlement')",
+    )
+    .fetch_one(&server.state().db.pool)
+    .await
+    .unwrap();
+    assert_eq!(shares.abs(), 40 * 1000, "the whole pool went to shops");
     assert!(
         sign_in(&server, demo::LABEL_OWNER)
             .await

@@ -150,8 +150,11 @@ pub async fn seed(state: &AppState, progress: ProgressFn) -> Result<SeedReport> 
         total: 1,
     });
     let sales = write_history(state, &mut tx, &tracks, now).await?;
+    let last_month = write_subscription_history(state, &mut tx, &tracks, now).await?;
     tx.commit().await?;
     state.live.committed(state.db.dialect);
+    // Last month closes through the real settlement: its split, ledger entries, statements.
+    crate::settlement::settle_month(state, last_month).await?;
     progress(SeedProgress {
         step: SeedStep::Done,
         done: 1,
@@ -706,6 +709,67 @@ async fn write_history(
     .execute(&mut **tx)
     .await?;
     Ok(sales)
+}
+
+/// How many simulated listeners subscribe (the simulator keeps the same ones subscribing).
+const HISTORY_SUBSCRIBERS: u32 = 40;
+
+/// Last month's subscribers: each paid the fee through the real payment step and downloaded
+/// a handful of tracks, so the month's split has something to divide. Returns that month.
+async fn write_subscription_history(
+    state: &AppState,
+    tx: &mut Transaction<'static, Any>,
+    tracks: &[MadeTrack],
+    now: i64,
+) -> Result<shrimp_domain::Month> {
+    let this_month = crate::subscriptions::month_of(now)?;
+    let last_month = this_month
+        .previous()
+        .ok_or_else(|| ServerError::Internal("no month before this one".into()))?;
+    let start = crate::subscriptions::month_start(last_month);
+    let (price, _) = crate::subscriptions::plan(state).await?;
+    let mut random = Random::new(DEMO_SEED ^ 0x5B5C);
+    let weights: Vec<u64> = tracks
+        .iter()
+        .map(|track| u64::from(SHOPS[track.shop].popularity))
+        .collect();
+    for n in 0..HISTORY_SUBSCRIBERS {
+        let user_id = simulated_listener_id(n);
+        let period_id = format!("sub_demo_{n:03}");
+        let paid_at = start + DAY_MS / 2 + i64::from(n) * 60_000;
+        sqlx::query(
+            "INSERT INTO subscription_periods (id, user_id, month, amount_fen, status, \
+             idempotency_key, request_hash, provider, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, 'demo', $7, $8)",
+        )
+        .bind(&period_id)
+        .bind(&user_id)
+        .bind(last_month.to_string())
+        .bind(price.0)
+        .bind(&period_id)
+        .bind(&period_id)
+        .bind(paid_at)
+        .bind(paid_at + state.settings.order_ttl_ms)
+        .execute(&mut **tx)
+        .await?;
+        crate::subscriptions::mark_period_paid(state, tx, &period_id, paid_at).await?;
+        let downloads = 3 + random.below(12);
+        for d in 0..downloads {
+            let track = &tracks[random.weighted(&weights)];
+            sqlx::query(
+                "INSERT INTO subscription_downloads (month, user_id, track_id, shop_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, user_id, track_id) DO NOTHING",
+            )
+            .bind(last_month.to_string())
+            .bind(&user_id)
+            .bind(&track.id)
+            .bind(SHOPS[track.shop].shop_id())
+            .bind(paid_at + i64::try_from(d).unwrap_or(0) * 3_600_000)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(last_month)
 }
 
 #[cfg(test)]
