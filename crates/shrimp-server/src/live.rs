@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::storage::{Database, Dialect};
 
+/// The NOTIFY channel (sent by the outbox trigger, migration 0004).
 const CHANNEL: &str = "shrimp_outbox";
 /// Outbox rows read per query; a full batch is followed at once by the next.
 const BATCH: i64 = 500;
@@ -76,28 +77,18 @@ impl LiveIncome {
 /// Writes an event for `shop_id` inside the money transaction `tx`.
 pub async fn record(
     tx: &mut Transaction<'static, Any>,
-    dialect: Dialect,
     shop_id: &str,
     kind: &str,
-    payload: &serde_json::Value,
+    payload: &str,
     now_ms: i64,
 ) -> Result<()> {
-    if dialect == Dialect::Postgres {
-        // Concurrent transactions would otherwise commit outbox rows out of sequence order, and
-        // a reader that has passed a number never looks back. Holding this shop's lock from
-        // taking the number to the commit keeps each shop's events committed in order.
-        // (SQLite has one writer at a time, so it cannot happen there.) The notification, sent
-        // only at commit, rides in the same round trip.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)), pg_notify($2, $1)")
-            .bind(shop_id)
-            .bind(CHANNEL)
-            .execute(&mut **tx)
-            .await?;
-    }
+    // On PostgreSQL the row is numbered, under the shop's lock, and announced by NOTIFY inside
+    // COMMIT (migration 0004): concurrent sales of one shop then commit their events in number
+    // order without holding a lock across round trips. SQLite has one writer at a time.
     sqlx::query("INSERT INTO outbox (shop_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)")
         .bind(shop_id)
         .bind(kind)
-        .bind(payload.to_string())
+        .bind(payload)
         .bind(now_ms)
         .execute(&mut **tx)
         .await?;

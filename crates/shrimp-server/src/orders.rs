@@ -25,6 +25,7 @@ use crate::live;
 use crate::payments::{PaymentRequest, PaymentStart, Purpose, record_attempt};
 use crate::secrets::new_id;
 use crate::state::AppState;
+use crate::storage::Dialect;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -170,67 +171,167 @@ async fn create(
         .map_err(|error| ServerError::Internal(format!("starting a payment: {error}")))?;
     // Paid at once (the demo provider): the order is written paid, with no pending step.
     let paid = matches!(start, PaymentStart::Completed);
-    let mut tx = state.db.pool.begin().await?;
-    // Written first, so SQLite takes its write lock before anything is read in this transaction.
-    let inserted = sqlx::query(
-        "INSERT INTO orders (id, buyer_id, track_id, shop_id, amount_fen, status, idempotency_key, \
-         request_hash, provider, created_at, expires_at, paid_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
-    )
-    .bind(&order_id)
-    .bind(&user.id)
-    .bind(&track.id)
-    .bind(&track.shop_id)
-    .bind(amount.0)
-    .bind(if paid { "paid" } else { "pending" })
-    .bind(&key)
-    .bind(&request_hash)
-    .bind(state.payments.name())
-    .bind(now)
-    .bind(now + state.settings.order_ttl_ms)
-    .bind(paid.then_some(now))
-    .execute(&mut *tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
+    let order = NewOrder {
+        id: &order_id,
+        buyer_id: &user.id,
+        track: &track,
+        key: &key,
+        request_hash: &request_hash,
+        provider: state.payments.name(),
+        paid,
+        now,
+        expires_at: now + state.settings.order_ttl_ms,
+    };
+    let written = match start {
+        PaymentStart::Completed if state.db.dialect == Dialect::Postgres => {
+            write_sale_in_one_statement(&state, &order).await?
+        }
+        start => write_in_transaction(&state, &order, start).await?,
+    };
+    if !written {
         // A concurrent replay won the race: answer as the replay.
-        tx.rollback().await?;
         let (existing, stored_hash) = find_by_key(&state, &user.id, &key)
             .await?
             .ok_or_else(|| ServerError::Internal("a conflicting order vanished".into()))?;
         return replay(existing, &stored_hash, &request_hash);
     }
-    let sale = Sale {
-        order_id: &order_id,
-        buyer_id: &user.id,
-        track_id: &track.id,
-        track_title: &track.title,
-        shop_id: &track.shop_id,
-        amount,
-    };
-    match start {
-        PaymentStart::Completed => record_sale(&state, &mut tx, &sale, now).await?,
-        PaymentStart::AwaitingBuyer { qr_code } => {
-            let provider = state.payments.name();
-            record_attempt(
-                &mut tx,
-                provider,
-                Purpose::Order,
-                &order_id,
-                amount,
-                &qr_code,
-                now,
-            )
-            .await?;
-        }
-    }
-    tx.commit().await?;
     state.live.committed(state.db.dialect);
     if paid {
         // Counted once the sale is committed, never for a rolled-back one.
         state.metrics.sale_recorded(amount.0);
     }
     Ok(answer(order_id, track, paid, now))
+}
+
+/// A new order, as both ways of writing it need it.
+struct NewOrder<'a> {
+    id: &'a str,
+    buyer_id: &'a str,
+    track: &'a TrackView,
+    key: &'a str,
+    request_hash: &'a str,
+    provider: &'a str,
+    paid: bool,
+    now: i64,
+    expires_at: i64,
+}
+
+impl NewOrder<'_> {
+    fn sale(&self) -> Sale<'_> {
+        Sale {
+            order_id: self.id,
+            buyer_id: self.buyer_id,
+            track_id: &self.track.id,
+            track_title: &self.track.title,
+            shop_id: &self.track.shop_id,
+            amount: self.track.price,
+        }
+    }
+}
+
+/// Inserts the order unless its idempotency key is taken ($1–$12, see [`bind_order`]).
+const INSERT_ORDER: &str = "INSERT INTO orders (id, buyer_id, track_id, shop_id, amount_fen, \
+     status, idempotency_key, request_hash, provider, created_at, expires_at, paid_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+     ON CONFLICT (buyer_id, idempotency_key) DO NOTHING";
+
+fn bind_order<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    order: &NewOrder<'_>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    query
+        .bind(order.id.to_owned())
+        .bind(order.buyer_id.to_owned())
+        .bind(order.track.id.clone())
+        .bind(order.track.shop_id.clone())
+        .bind(order.track.price.0)
+        .bind(if order.paid { "paid" } else { "pending" })
+        .bind(order.key.to_owned())
+        .bind(order.request_hash.to_owned())
+        .bind(order.provider.to_owned())
+        .bind(order.now)
+        .bind(order.expires_at)
+        .bind(order.paid.then_some(order.now))
+}
+
+/// Writes the order and, when paid, the sale (or, awaiting the buyer, the payment attempt) in
+/// one transaction. False when the idempotency key turned out taken (nothing written).
+async fn write_in_transaction(
+    state: &AppState,
+    order: &NewOrder<'_>,
+    start: PaymentStart,
+) -> Result<bool> {
+    let mut tx = state.db.pool.begin().await?;
+    // Written first, so SQLite takes its write lock before anything is read in this transaction.
+    let inserted = bind_order(sqlx::query(INSERT_ORDER), order)
+        .execute(&mut *tx)
+        .await?;
+    if inserted.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    match start {
+        PaymentStart::Completed => record_sale(&mut tx, &order.sale(), order.now).await?,
+        PaymentStart::AwaitingBuyer { qr_code } => {
+            record_attempt(
+                &mut tx,
+                order.provider,
+                Purpose::Order,
+                order.id,
+                order.track.price,
+                &qr_code,
+                order.now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// On PostgreSQL, a sale paid at once is written in one statement — the order, its ledger
+/// entry and postings, the entitlement and the outbox event — which is atomic on its own:
+/// one round trip instead of seven. The same rows as [`write_in_transaction`] with
+/// [`record_sale`]; the conformance suite runs both. False when the key turned out taken.
+async fn write_sale_in_one_statement(state: &AppState, order: &NewOrder<'_>) -> Result<bool> {
+    let sale = order.sale();
+    let (entry, payload) = sale_records(&sale, order.now)?;
+    let postings = entry.postings();
+    let mut values = String::new();
+    for index in 0..postings.len() {
+        if index > 0 {
+            values.push_str(", ");
+        }
+        let base = 16 + index * 2;
+        let _ = write!(values, "(${base}, CAST(${} AS BIGINT))", base + 1);
+    }
+    // Only constant text and placeholders are formatted into this statement.
+    let sql = format!(
+        "WITH o AS ({INSERT_ORDER} RETURNING id), \
+         j AS (INSERT INTO journal_entries (id, kind, order_id, created_at) \
+               SELECT $13, 'sale', o.id, $10 FROM o RETURNING id), \
+         p AS (INSERT INTO postings (entry_id, account, amount_fen) \
+               SELECT j.id, v.account, v.amount FROM j, (VALUES {values}) AS v(account, amount)), \
+         e AS (INSERT INTO entitlements (user_id, track_id, order_id, created_at) \
+               SELECT $2, $3, o.id, $10 FROM o), \
+         x AS (INSERT INTO outbox (shop_id, kind, payload, created_at) \
+               SELECT $4, $14, $15, $10 FROM o) \
+         SELECT COUNT(*) AS written FROM o"
+    );
+    let mut query = bind_order(sqlx::query(sqlx::AssertSqlSafe(sql)), order)
+        .bind(new_id("jnl"))
+        .bind("sale_recorded")
+        .bind(payload);
+    for posting in postings {
+        query = query
+            .bind(posting.account.to_string())
+            .bind(posting.amount.0);
+    }
+    let row = query
+        .fetch_one(&state.db.pool)
+        .await
+        .map_err(already_owned)?;
+    Ok(row.try_get::<i64, _>("written")? > 0)
 }
 
 /// The new order as created (201, paid) or awaiting the buyer's payment (202), without
@@ -268,12 +369,7 @@ struct Sale<'a> {
 }
 
 /// Marks a pending order paid, at most once, with its ledger entry, entitlement and event.
-pub async fn mark_paid(
-    state: &AppState,
-    tx: &mut Transaction<'static, Any>,
-    order_id: &str,
-    now: i64,
-) -> Result<()> {
+pub async fn mark_paid(tx: &mut Transaction<'static, Any>, order_id: &str, now: i64) -> Result<()> {
     let updated = sqlx::query(
         // An expired order whose payment still arrived is honoured: the buyer did pay.
         "UPDATE orders SET status = 'paid', paid_at = $1 WHERE id = $2 \
@@ -307,21 +403,13 @@ pub async fn mark_paid(
         shop_id: &shop_id,
         amount: Fen(order.try_get("amount_fen")?),
     };
-    record_sale(state, tx, &sale, now).await
+    record_sale(tx, &sale, now).await
 }
 
 /// The money side of a paid order: one ledger entry crediting the shop, the buyer's
 /// entitlement and the shop's live event.
-async fn record_sale(
-    state: &AppState,
-    tx: &mut Transaction<'static, Any>,
-    sale: &Sale<'_>,
-    now: i64,
-) -> Result<()> {
-    let shop = ShopId::new(sale.shop_id.to_owned())
-        .map_err(|error| ServerError::Internal(error.to_string()))?;
-    let entry = JournalEntry::sale(&shop, sale.amount)
-        .map_err(|error| ServerError::Internal(error.to_string()))?;
+async fn record_sale(tx: &mut Transaction<'static, Any>, sale: &Sale<'_>, now: i64) -> Result<()> {
+    let (entry, payload) = sale_records(sale, now)?;
     write_entry(tx, &entry, "sale", Some(sale.order_id), now).await?;
     sqlx::query(
         "INSERT INTO entitlements (user_id, track_id, order_id, created_at) VALUES ($1, $2, $3, $4)",
@@ -332,12 +420,16 @@ async fn record_sale(
     .bind(now)
     .execute(&mut **tx)
     .await
-    .map_err(|error| match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            ServerError::conflict("you already own this track")
-        }
-        _ => ServerError::Database(error),
-    })?;
+    .map_err(already_owned)?;
+    live::record(tx, sale.shop_id, "sale_recorded", &payload, now).await
+}
+
+/// A sale's ledger entry (every fen to the shop) and its live event's payload.
+fn sale_records(sale: &Sale<'_>, now: i64) -> Result<(JournalEntry, String)> {
+    let shop = ShopId::new(sale.shop_id.to_owned())
+        .map_err(|error| ServerError::Internal(error.to_string()))?;
+    let entry = JournalEntry::sale(&shop, sale.amount)
+        .map_err(|error| ServerError::Internal(error.to_string()))?;
     let event = SaleRecorded {
         order_id: sale.order_id.to_owned(),
         track_id: sale.track_id.to_owned(),
@@ -346,16 +438,18 @@ async fn record_sale(
         at_ms: now,
     };
     let payload =
-        serde_json::to_value(&event).map_err(|error| ServerError::Internal(error.to_string()))?;
-    live::record(
-        tx,
-        state.db.dialect,
-        sale.shop_id,
-        "sale_recorded",
-        &payload,
-        now,
-    )
-    .await
+        serde_json::to_string(&event).map_err(|error| ServerError::Internal(error.to_string()))?;
+    Ok((entry, payload))
+}
+
+/// A second entitlement to one track is the buyer owning it already.
+fn already_owned(error: sqlx::Error) -> ServerError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            ServerError::conflict("you already own this track")
+        }
+        _ => ServerError::Database(error),
+    }
 }
 
 /// Appends a balanced journal entry.

@@ -517,16 +517,8 @@ pub async fn count_download(
         projected_share: projected,
         at_ms: now,
     };
-    let payload = serde_json::to_value(&event).map_err(internal)?;
-    live::record(
-        &mut tx,
-        state.db.dialect,
-        shop_id,
-        "share_projected",
-        &payload,
-        now,
-    )
-    .await?;
+    let payload = serde_json::to_string(&event).map_err(internal)?;
+    live::record(&mut tx, shop_id, "share_projected", &payload, now).await?;
     tx.commit().await?;
     state.live.committed(state.db.dialect);
     Ok(())

@@ -697,7 +697,7 @@ async fn write_history(
             .bind(at + state.settings.order_ttl_ms)
             .execute(&mut **tx)
             .await?;
-            mark_paid(state, tx, &order_id, at).await?;
+            mark_paid(tx, &order_id, at).await?;
             sales += 1;
         }
     }

@@ -236,7 +236,7 @@ async fn confirm_in(
         return Ok(Confirmed::AlreadyPaid);
     }
     match attempt.try_get::<String, _>("purpose")?.as_str() {
-        "order" => crate::orders::mark_paid(state, tx, out_trade_no, now).await?,
+        "order" => crate::orders::mark_paid(tx, out_trade_no, now).await?,
         "subscription" => {
             crate::subscriptions::mark_period_paid(state, tx, out_trade_no, now).await?;
         }
