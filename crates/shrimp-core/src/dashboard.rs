@@ -84,7 +84,7 @@ impl ShopMoney {
         mut statements: Vec<ShopMonthStatement>,
         payouts: PayoutStatement,
     ) -> Self {
-        statements.sort_by(|a, b| b.month.cmp(&a.month));
+        statements.sort_by_key(|statement| std::cmp::Reverse(statement.month.clone()));
         Self {
             share: ShareNow {
                 month: projection.month,
