@@ -765,7 +765,7 @@ const zhCN: Messages = {
   "tracks.upload.button": "上传",
   "tracks.upload.files": "正在上传的文件",
   "tracks.upload.progress": "正在上传 {file}",
-  "tracks.upload.done": "已添加为《{title}》，有音频并发布后才会上架。",
+  "tracks.upload.done": "已添加为《{title}》：在下方上架后才会出售。",
   "tracks.labelPrice":
     "唱片公司的曲目按唱片公司协议（买断授权）以平台价格 ¥0.80 出售，因此不能在这里修改价格。",
   "tracks.list": "店铺中的曲目",
