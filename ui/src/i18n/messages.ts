@@ -368,8 +368,7 @@ const en = {
   "tracks.upload.button": "Upload",
   "tracks.upload.files": "Files being uploaded",
   "tracks.upload.progress": "Uploading {file}",
-  "tracks.upload.done":
-    "Added as “{title}”, not yet on sale until it has audio and you publish it.",
+  "tracks.upload.done": "Added as “{title}”: not on sale until you put it on sale below.",
   "tracks.labelPrice":
     "Label tracks sell at the platform price of ¥0.80, fixed by the label agreement (a bought-out licence), so the price cannot be changed here.",
   "tracks.list": "Tracks in your shop",
