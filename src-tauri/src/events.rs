@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use shrimp_api::IncomeEvent;
+use shrimp_core::back_office::UploadProgress;
 use shrimp_core::{BackendStatus, PlayerEvent};
 
 /// The backend's status changed: seed progress, ready, failed, another persona.
@@ -15,3 +16,7 @@ pub struct IncomeEventReceived(pub IncomeEvent);
 /// What the audio engine did: state, track, position (≤ 5 Hz), failures.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct PlayerEventReceived(pub PlayerEvent);
+
+/// How far one file of a track upload has got.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct TrackUploadProgressed(pub UploadProgress);

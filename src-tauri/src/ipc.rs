@@ -39,11 +39,23 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::player::player_toggle,
             commands::player::player_stop,
             commands::player::player_status,
+            commands::shop::my_application,
+            commands::shop::save_application,
+            commands::shop::upload_application_sample,
+            commands::shop::submit_application,
+            commands::shop::play_review_sample,
+            commands::shop::my_tracks,
+            commands::shop::upload_tracks,
+            commands::shop::edit_track,
+            commands::shop::set_track_cover,
+            commands::dashboard::shop_money,
+            commands::dashboard::export_statement,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,
             events::IncomeEventReceived,
-            events::PlayerEventReceived
+            events::PlayerEventReceived,
+            events::TrackUploadProgressed
         ])
 }
 

@@ -36,6 +36,7 @@ pub fn run() {
         .manage(CoreState::new(core))
         .manage(commands::dashboard::IncomeWatch::default())
         .manage(commands::player::PlayerBridge::default())
+        .manage(commands::shop::UploadBridge::default())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {
@@ -43,6 +44,8 @@ pub fn run() {
             app.state::<commands::dashboard::IncomeWatch>()
                 .connect(app.handle());
             app.state::<commands::player::PlayerBridge>()
+                .connect(app.handle());
+            app.state::<commands::shop::UploadBridge>()
                 .connect(app.handle());
             commands::backend::start(app.handle(), &app.state::<CoreState>());
             window::open_main(app, webview_dir)?;

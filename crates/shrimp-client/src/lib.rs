@@ -8,6 +8,7 @@ mod events;
 mod income;
 mod money;
 mod releases;
+mod uploads;
 
 use std::fmt;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use shrimp_api::{
 };
 
 pub use events::IncomeStream;
+pub use uploads::file_body;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {

@@ -155,8 +155,13 @@ impl EmbeddedServer {
             }
         });
         tracing::info!(%address, "embedded demo server listening");
+        let url = format!("http://{address}");
+        // Where the demo answers, for tools and tests that act as other clients of it.
+        if let Err(error) = std::fs::write(folder.join(SERVER_URL_FILE), &url) {
+            tracing::warn!(%error, "cannot note the demo server's address");
+        }
         Ok(Self {
-            url: format!("http://{address}"),
+            url,
             simulator: Simulator::start(state.clone(), simulator),
             state,
             shutdown: Some(shutdown),
@@ -185,6 +190,9 @@ impl Drop for EmbeddedServer {
         }
     }
 }
+
+/// The file in the demo folder holding the running demo server's base URL.
+pub const SERVER_URL_FILE: &str = "server.url";
 
 pub fn database_path(folder: &Path) -> PathBuf {
     folder.join("market.db")

@@ -5,6 +5,7 @@
 //! functions that the desktop shell and the `shrimp` command line both call. It must not know
 //! about windows, webviews or Tauri: a shell adapts these functions, nothing more.
 
+pub mod back_office;
 pub mod bench;
 mod connected;
 mod credentials;
@@ -15,6 +16,7 @@ pub mod library;
 pub mod market;
 mod paths;
 pub mod player;
+pub mod shop;
 mod status;
 pub mod store;
 

@@ -307,6 +307,13 @@ impl Market {
         Ok(self.status())
     }
 
+    /// Reads the signed-in account again (its shop appears once an application is approved).
+    pub async fn refresh_account(&self) -> Result<BackendStatus, CoreError> {
+        let user = self.client().await?.me().await?;
+        self.status.send_modify(|status| status.user = Some(user));
+        Ok(self.status())
+    }
+
     /// The client for the current session.
     pub async fn client(&self) -> Result<Client, CoreError> {
         self.session

@@ -185,7 +185,7 @@ impl Market {
 }
 
 /// Ids become file names in the cache: only plain characters.
-fn check_id(id: &str) -> Result<(), CoreError> {
+pub(crate) fn check_id(id: &str) -> Result<(), CoreError> {
     if id.is_empty()
         || id.len() > 100
         || !id

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use shrimp_api::{ApiError, ApplicationView, ErrorCode, IncomeEvent};
-use shrimp_core::dashboard::Dashboard;
+use shrimp_core::dashboard::{Dashboard, ExportedStatement, ShopMoney};
 use tauri::{AppHandle, Runtime, State};
 use tauri_specta::Event as _;
 
@@ -45,6 +45,33 @@ pub async fn dashboard(state: State<'_, CoreState>) -> Result<Dashboard, ApiErro
         .get()?
         .market()
         .dashboard()
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// The subscription share (projected this month, settled before) and the payouts.
+#[tauri::command]
+#[specta::specta]
+pub async fn shop_money(state: State<'_, CoreState>) -> Result<ShopMoney, ApiError> {
+    state
+        .get()?
+        .market()
+        .shop_money()
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// Writes the shop's CSV statement to the file at `path`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_statement(
+    state: State<'_, CoreState>,
+    path: std::path::PathBuf,
+) -> Result<ExportedStatement, ApiError> {
+    state
+        .get()?
+        .market()
+        .export_statement(&path)
         .await
         .map_err(|error| api_error(&error))
 }

@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod dashboard;
 pub mod player;
+pub mod shop;
 pub mod store;
 
 use shrimp_api::ApiError;

@@ -35,7 +35,7 @@ impl PlayerBridge {
     }
 
     /// The player, forwarding its events from the moment it starts.
-    fn player(&self, core: &Core) -> Result<Arc<Player>, ApiError> {
+    pub(crate) fn player(&self, core: &Core) -> Result<Arc<Player>, ApiError> {
         let (player, fresh) = core.player().map_err(|error| api_error(&error))?;
         if fresh {
             let emit =

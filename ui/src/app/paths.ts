@@ -8,5 +8,7 @@ export const paths = {
   library: "/library",
   dashboard: "/dashboard",
   review: "/review",
+  openShop: "/shop/open",
+  myTracks: "/shop/tracks",
   settings: "/settings",
 };

@@ -3,6 +3,8 @@ import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { LibraryPage } from "../features/library/LibraryPage";
 import { ReviewPage } from "../features/review/ReviewPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
+import { OpenShopPage } from "../features/shop/OpenShopPage";
+import { TracksPage } from "../features/shop/TracksPage";
 import { OrdersPage } from "../features/store/OrdersPage";
 import { ReleasePage } from "../features/store/ReleasePage";
 import { ShopPage } from "../features/store/ShopPage";
@@ -30,6 +32,8 @@ export const routes: RouteObject[] = [
       { path: "library", element: <LibraryPage /> },
       { path: "dashboard", element: <DashboardPage /> },
       { path: "review", element: <ReviewPage /> },
+      { path: "shop/open", element: <OpenShopPage /> },
+      { path: "shop/tracks", element: <TracksPage /> },
       { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <Navigate to={paths.store} replace /> },
     ],

@@ -8,16 +8,26 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { convertFileSrc } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import {
   type ApiError,
+  type ApplicationDraft,
   type ApplicationView_Serialize as ApplicationView,
   commands,
   type ErrorCode,
   type OrderView,
   type SimulatorView,
+  type TrackEdit,
   type TrackPage_Serialize as TrackPage,
+  type TrackView_Serialize as TrackView,
 } from "./bindings";
-import { type FeedSale, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
+import {
+  type FeedSale,
+  NOTHING_PLAYING,
+  type NowPlaying,
+  queryKeys,
+  type UploadProgressMap,
+} from "./keys";
 import { applyBackendStatus, invalidateAllButStatus, markWatched } from "./live";
 
 // What Rust sends is what the UI reads: the generated `_Serialize` shapes, under plain names.
@@ -33,28 +43,38 @@ export type {
   Dashboard,
   EmbeddedError,
   ErrorCode,
+  ExportedStatement,
   GenreCount,
   IncomeEvent,
   IncomeSummary,
   OrderView,
+  PayoutLine,
   PersonaView,
   RecentSale,
+  RefusalKind,
   ReleaseDetail_Serialize as ReleaseDetail,
   ReleaseView,
   Role,
   SaleRecorded,
+  SampleUpload_Serialize as SampleUpload,
   SeedStatus,
   SeedStepView,
+  SettledMonth,
+  ShareNow,
   ShopKindView,
+  ShopMoney,
   ShopPage_Serialize as ShopPage,
   ShopView,
   SimulatorView,
   StoreHome_Serialize as StoreHome,
+  TrackEdit,
   TrackIncome,
+  TrackUpload_Serialize as TrackUpload,
   TrackView_Serialize as TrackView,
+  UploadRefusal,
   UserView_Serialize as UserView,
 } from "./bindings";
-export { type FeedSale, type NowPlaying, queryKeys } from "./keys";
+export { type FeedSale, type NowPlaying, queryKeys, type UploadProgressMap } from "./keys";
 
 /** A failed command, carrying the shared error code the UI branches on. */
 export class IpcError extends Error {
@@ -277,6 +297,22 @@ export function useDashboard(shopId: string | null) {
   });
 }
 
+/** The subscription share (projected this month, settled before) and the payouts. */
+export function useShopMoney(shopId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.shopMoney(shopId ?? ""),
+    queryFn: () => unwrap(commands.shopMoney()),
+    enabled: shopId !== null,
+  });
+}
+
+/** Writes the shop's CSV statement to a file (by its path). */
+export function useExportStatement() {
+  return useMutation({
+    mutationFn: (path: string) => unwrap(commands.exportStatement(path)),
+  });
+}
+
 /** Starts forwarding the signed-in owner's (`shopId`'s) live sales as income events. */
 export async function watchIncome(shopId: string): Promise<void> {
   markWatched(shopId);
@@ -326,6 +362,155 @@ export function useApproveApplication() {
 export function useRejectApplication() {
   return useInboxMutation(({ id, reason }: { id: string; reason: string }) =>
     unwrap(commands.rejectApplication(id, reason)),
+  );
+}
+
+// ---- Opening a shop: the application, its sample, submitting -----------------------------
+
+/** The signed-in person's latest shop application, or `null` if they never applied. */
+export function useMyApplication(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.myApplication,
+    queryFn: () => unwrap(commands.myApplication()),
+    enabled,
+  });
+}
+
+function useApplicationMutation<A>(call: (args: A) => Promise<ApplicationView>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (application) => client.setQueryData(queryKeys.myApplication, application),
+  });
+}
+
+/** Creates the application (no `id`) or saves changes to a draft or rejected one. */
+export function useSaveApplication() {
+  return useApplicationMutation(({ id, draft }: { id: string | null; draft: ApplicationDraft }) =>
+    unwrap(commands.saveApplication(id, draft)),
+  );
+}
+
+/** Sends the application to the reviewers. */
+export function useSubmitApplication() {
+  return useApplicationMutation((id: string) => unwrap(commands.submitApplication(id)));
+}
+
+/** Streams a local file (by its path) to the server as the sample; a refused file is a result. */
+export function useUploadSample() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, path }: { id: string; path: string }) =>
+      unwrap(commands.uploadApplicationSample(id, path)),
+    onSuccess: (upload) => client.setQueryData(queryKeys.myApplication, upload.application),
+  });
+}
+
+/** Plays an application's sample through the audio engine, for the reviewer. */
+export function usePlayReviewSample() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(commands.playReviewSample(id)),
+    onMutate: () =>
+      client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) => ({
+        ...(now ?? NOTHING_PLAYING),
+        trackId: null,
+        error: null,
+      })),
+  });
+}
+
+/**
+ * Paths of files dropped on the window (Tauri reports real paths; the web's drop event does
+ * not). Calls `onDrop` with them, and `onHover` while files are dragged over; returns a stop.
+ */
+export function listenFileDrops(
+  onDrop: (paths: string[]) => void,
+  onHover: (hovering: boolean) => void,
+): () => void {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  new Promise<ReturnType<typeof getCurrentWebview>>((resolve) => resolve(getCurrentWebview()))
+    .then((webview) =>
+      webview.onDragDropEvent(({ payload }) => {
+        if (payload.type === "drop") {
+          onHover(false);
+          onDrop(payload.paths);
+        } else if (payload.type === "leave") onHover(false);
+        else onHover(true);
+      }),
+    )
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    })
+    .catch(() => {
+      // No window (component tests): the path field still works.
+    });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
+// ---- The back office: the shop's own tracks ----------------------------------------------
+
+/** Every track of the signed-in owner's shop, drafts and unpublished ones too. */
+export function useMyTracks(shopId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.myTracks(shopId ?? ""),
+    queryFn: () => unwrap(commands.myTracks()),
+    enabled: shopId !== null,
+  });
+}
+
+/** Uploads local files (by path) as new tracks; progress per file arrives as events. */
+export function useUploadTracks() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (files: string[]) => {
+      client.setQueryData<UploadProgressMap>(queryKeys.uploadProgress, (known) => {
+        const next = { ...(known ?? {}) };
+        for (const file of files) next[file] = { sent: 0, total: 0 };
+        return next;
+      });
+      return unwrap(commands.uploadTracks(files));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["my-tracks"] }),
+  });
+}
+
+/** How far each file being uploaded has got (filled by events). */
+export function useUploadProgress() {
+  return useQuery<UploadProgressMap>({
+    queryKey: queryKeys.uploadProgress,
+    queryFn: () => ({}),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+function useTrackMutation<A>(call: (args: A) => Promise<TrackView>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["my-tracks"] });
+      void client.invalidateQueries({ queryKey: queryKeys.store });
+    },
+  });
+}
+
+/** Changes a track's metadata, lyrics, price or whether it is on sale. */
+export function useEditTrack() {
+  return useTrackMutation(({ id, edit }: { id: string; edit: TrackEdit }) =>
+    unwrap(commands.editTrack(id, edit)),
+  );
+}
+
+/** Sets a track's cover from a local image file. */
+export function useSetTrackCover() {
+  return useTrackMutation(({ id, path }: { id: string; path: string }) =>
+    unwrap(commands.setTrackCover(id, path)),
   );
 }
 

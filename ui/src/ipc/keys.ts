@@ -11,9 +11,15 @@ export const queryKeys = {
   shop: (id: string) => ["store", "shop", id] as const,
   orders: ["orders"] as const,
   dashboard: (shopId: string) => ["dashboard", shopId] as const,
+  /** Under the dashboard's key, so income events refresh it too. */
+  shopMoney: (shopId: string) => ["dashboard", shopId, "money"] as const,
   /** Sales that arrived live while this shop was watched, newest first (filled by events). */
   salesFeed: (shopId: string) => ["sales-feed", shopId] as const,
   reviewInbox: ["review-inbox"] as const,
+  myApplication: ["my-application"] as const,
+  myTracks: (shopId: string) => ["my-tracks", shopId] as const,
+  /** How far each file being uploaded has got, by path (filled by events). */
+  uploadProgress: ["upload-progress"] as const,
   /** What the engine is playing (filled by player events). */
   nowPlaying: ["now-playing"] as const,
   connection: ["connection"] as const,
@@ -44,3 +50,6 @@ export interface FeedSale {
   amount: number;
   atMs: number;
 }
+
+/** Bytes sent of each file being uploaded, by its path. */
+export type UploadProgressMap = Record<string, { sent: number; total: number }>;

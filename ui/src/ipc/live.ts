@@ -9,7 +9,13 @@ import {
   type IncomeEvent,
   type PlayerEvent_Serialize as PlayerEvent,
 } from "./bindings";
-import { type FeedSale, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
+import {
+  type FeedSale,
+  NOTHING_PLAYING,
+  type NowPlaying,
+  queryKeys,
+  type UploadProgressMap,
+} from "./keys";
 
 /** How many live sales the feed keeps. */
 const FEED_LENGTH = 50;
@@ -108,6 +114,12 @@ export function useLiveEvents(): void {
     const listening = [
       events.backendStatusChanged.listen(({ payload }) => applyBackendStatus(client, payload)),
       events.incomeEventReceived.listen(({ payload }) => applyIncomeEvent(client, payload)),
+      events.trackUploadProgressed.listen(({ payload }) =>
+        client.setQueryData<UploadProgressMap>(queryKeys.uploadProgress, (known) => ({
+          ...(known ?? {}),
+          [payload.file]: { sent: payload.sent, total: payload.total },
+        })),
+      ),
       events.playerEventReceived.listen(({ payload }) =>
         client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) =>
           applyPlayerEvent(now ?? NOTHING_PLAYING, payload),

@@ -6,6 +6,7 @@ import type {
   OrderView,
   PersonaView,
   ReleaseView,
+  ShopMoney,
   ShopView,
   StoreHome,
   TrackView,
@@ -246,6 +247,40 @@ export function application(overrides: Partial<ApplicationView> = {}): Applicati
         to_state: "submitted",
         reason: null,
         at_ms: 1_780_000_000_000,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function shopMoney(overrides: Partial<ShopMoney> = {}): ShopMoney {
+  return {
+    share: {
+      month: "2026-11",
+      pool: 5_000,
+      downloads: 25,
+      total_downloads: 100,
+      projected_share: 1_234,
+    },
+    settled: [
+      {
+        month: "2026-10",
+        pool: 100_000,
+        downloads: 30,
+        total_downloads: 120,
+        share: 25_000,
+        settled_at_ms: 1_780_000_000_000,
+      },
+    ],
+    balance: 98_700,
+    paid_out: 20_000,
+    payouts: [
+      {
+        id: "pay_1",
+        amount: 20_000,
+        sent: true,
+        payout_account: "alipay:rain@example.com",
+        requested_at_ms: 1_780_000_000_000,
       },
     ],
     ...overrides,

@@ -3,12 +3,13 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Dashboard } from "../../ipc";
 import { CommandFailure, emitEvent } from "../../ipc/testing";
-import { backendReady, dashboard, rainShop, release, track } from "../../test/fixtures";
+import { backendReady, dashboard, rainShop, release, shopMoney, track } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
 
 const asMusician = {
   backend_status: () => backendReady("musician"),
   shop_page: () => ({ shop: rainShop, releases: [release()], tracks: [track()] }),
+  shop_money: () => shopMoney(),
 };
 
 function sale(orderId: string, amount: number, trackId = "trk_1") {
@@ -172,11 +173,76 @@ describe("the seller dashboard", () => {
   });
 });
 
+describe("the dashboard's money panel", () => {
+  it("shows a placeholder while the share and payouts load", async () => {
+    mockApp({ ...asMusician, dashboard: () => dashboard(), shop_money: () => forever() });
+    renderApp("/dashboard");
+    await screen.findByTestId("income-today");
+    expect(screen.getAllByRole("status", { name: "Loading…" }).length).toBeGreaterThan(0);
+  });
+
+  it("explains a failure to load them", async () => {
+    mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      shop_money: () => {
+        throw new CommandFailure({ code: "forbidden", message: "no" });
+      },
+    });
+    renderApp("/dashboard");
+    expect((await screen.findByRole("alert")).textContent).toContain("not allowed");
+  });
+
+  it("says when nothing is settled or paid out yet", async () => {
+    mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      shop_money: () => shopMoney({ settled: [], payouts: [], paid_out: 0 }),
+    });
+    renderApp("/dashboard");
+    expect(await screen.findByText("No month has been settled yet.")).toBeTruthy();
+    expect(screen.getByText("No payouts yet.")).toBeTruthy();
+  });
+
+  it("shows this month's projected share, settled months and payouts", async () => {
+    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    const share = await screen.findByTestId("share-projection");
+    expect(share.textContent).toContain("Projected for 2026-11");
+    expect(share.textContent).toContain("¥12.34");
+    expect(share.textContent).toContain("25 of 100 subscriber downloads");
+    const settled = within(screen.getByTestId("settled-months")).getAllByRole("row");
+    expect(settled[1]?.textContent).toBe("2026-1030 / 120¥1,000.00¥250.00");
+    const payouts = screen.getByTestId("payouts");
+    expect(payouts.textContent).toContain("¥987.00");
+    expect(payouts.textContent).toContain("alipay:rain@example.com");
+    expect(screen.getByText("Sent")).toBeTruthy();
+  });
+
+  it("exports the CSV statement to a file", async () => {
+    const log = mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      export_statement: ({ path }) => ({ path: String(path), rows: 321 }),
+    });
+    renderApp("/dashboard");
+    await userEvent.type(await screen.findByTestId("statement-path"), "/tmp/rain.csv");
+    await userEvent.click(screen.getByTestId("export-statement"));
+    expect(log.argsOf("export_statement")).toEqual([{ path: "/tmp/rain.csv" }]);
+    expect((await screen.findByTestId("statement-exported")).textContent).toBe(
+      "321 lines written to /tmp/rain.csv.",
+    );
+  });
+});
+
 describe("the dashboard without a shop", () => {
   it("invites a listener to open a shop", async () => {
     const log = mockApp();
     renderApp("/dashboard");
     expect(await screen.findByText("You have no shop yet")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Open a shop" }).getAttribute("href")).toBe(
+      "/shop/open",
+    );
     expect(log.count("dashboard")).toBe(0);
     expect(log.count("watch_income")).toBe(0);
   });

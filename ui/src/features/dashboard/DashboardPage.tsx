@@ -17,9 +17,12 @@ import {
   useDashboard,
   useSalesFeed,
   useShop,
+  useShopMoney,
   watchIncome,
 } from "../../ipc";
 import { IncomeChart } from "./IncomeChart";
+import { MoneyPanel } from "./MoneyPanel";
+import "../shop/shop.css";
 
 /** The seller's dashboard, or what to do without a shop (reviewers are sent to their inbox). */
 export function DashboardPage() {
@@ -46,7 +49,11 @@ export function DashboardPage() {
       ) : (
         <EmptyState
           title={t("dashboard.empty.title")}
-          action={<p className="hint">{t("dashboard.empty.soon")}</p>}
+          action={
+            <Link className="button primary" to={paths.openShop} data-testid="open-shop">
+              {t("dashboard.empty.action")}
+            </Link>
+          }
         >
           {t("dashboard.empty.body")}
         </EmptyState>
@@ -60,6 +67,13 @@ function SellerDashboard({ shopId, userId }: { shopId: string; userId: string })
   const dashboard = useDashboard(shopId);
   const shop = useShop(shopId);
   const feed = useSalesFeed(shopId);
+  const money = useShopMoney(shopId).data;
+  const shares = money
+    ? [
+        ...money.settled.map(({ month, share }) => ({ month, share })),
+        { month: money.share.month, share: money.share.projected_share },
+      ]
+    : [];
   const [watchError, setWatchError] = useState<unknown>(null);
   const [watchAttempt, setWatchAttempt] = useState(0);
 
@@ -82,7 +96,14 @@ function SellerDashboard({ shopId, userId }: { shopId: string; userId: string })
       title={title}
       lead={t("dashboard.seller.lead")}
       testId="dashboard-page"
-      actions={shop.data && <ShopKindBadge kind={shop.data.shop.kind} />}
+      actions={
+        <>
+          {shop.data && <ShopKindBadge kind={shop.data.shop.kind} />}
+          <Link className="button secondary" to={paths.myTracks} data-testid="manage-tracks">
+            {t("tracks.manage")}
+          </Link>
+        </>
+      }
     >
       {watchError !== null && (
         <ErrorNotice
@@ -100,12 +121,13 @@ function SellerDashboard({ shopId, userId }: { shopId: string; userId: string })
           <IncomeTicker summary={dashboard.data.summary} />
           <div className="dashboard-columns">
             <Section title={t("dashboard.chart")} className="grow">
-              <IncomeChart daily={dashboard.data.daily} />
+              <IncomeChart daily={dashboard.data.daily} shares={shares} />
             </Section>
             <Section title={t("dashboard.feed")} className="side">
               <SalesFeed sales={feed.data ?? []} />
             </Section>
           </div>
+          <MoneyPanel shopId={shopId} />
           <Section title={t("dashboard.tracks")}>
             <TrackTable tracks={dashboard.data.tracks} />
           </Section>

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import { formatDay, formatFen, formatMonth } from "../../app/format";
 import { type MessageKey, useI18n } from "../../i18n";
 import type { DailyIncome } from "../../ipc";
-import { type Bar, niceMax, type Period, toBars } from "./chart";
+import { type Bar, type MonthShare, niceMax, type Period, toBars } from "./chart";
 
 const periods: { period: Period; label: MessageKey }[] = [
   { period: "day", label: "chart.day" },
@@ -17,13 +17,21 @@ const BOTTOM = 24;
 const TOP = 8;
 
 /** Income by day, week or month: hand-drawn SVG bars, with a table for screen readers. */
-export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
+export function IncomeChart({
+  daily,
+  shares = [],
+}: {
+  daily: readonly DailyIncome[];
+  /** Subscription shares by month, stacked on the month bars. */
+  shares?: readonly MonthShare[];
+}) {
   const { t, language } = useI18n();
   const [period, setPeriod] = useState<Period>("day");
   const captionId = useId();
-  const bars = toBars(daily, period);
-  const max = niceMax(Math.max(0, ...bars.map((bar) => bar.sales)));
-  const total = bars.reduce((sum, bar) => sum + bar.sales, 0);
+  const bars = toBars(daily, period, shares);
+  const max = niceMax(Math.max(0, ...bars.map((bar) => bar.sales + bar.share)));
+  const total = bars.reduce((sum, bar) => sum + bar.sales + bar.share, 0);
+  const hasShares = bars.some((bar) => bar.share > 0);
 
   const label = (bar: Bar) =>
     period === "month"
@@ -83,6 +91,7 @@ export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
         })}
         {bars.map((bar, index) => {
           const height = max > 0 ? (bar.sales / max) * plotHeight : 0;
+          const shareHeight = max > 0 ? (bar.share / max) * plotHeight : 0;
           const x = LEFT + slot * index + (slot - barWidth) / 2;
           const latest = index === bars.length - 1;
           return (
@@ -103,6 +112,20 @@ export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
                   })}
                 </title>
               </rect>
+              {bar.share > 0 && (
+                <rect
+                  className="chart-bar share"
+                  x={x}
+                  y={TOP + plotHeight - height - shareHeight}
+                  width={barWidth}
+                  height={Math.max(shareHeight, 1)}
+                  rx={Math.min(3, barWidth / 4)}
+                >
+                  <title>
+                    {t("chart.shareBar", { when: label(bar), amount: formatFen(bar.share) })}
+                  </title>
+                </rect>
+              )}
               {index % every === (bars.length - 1) % every && (
                 <text
                   className="chart-tick"
@@ -117,6 +140,14 @@ export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
           );
         })}
       </svg>
+      {hasShares && (
+        <p className="chart-legend muted small" data-testid="chart-legend">
+          <span className="legend-swatch sales" aria-hidden="true" />
+          {t("chart.legend.sales")}
+          <span className="legend-swatch share" aria-hidden="true" />
+          {t("chart.legend.share")}
+        </p>
+      )}
       <table className="visually-hidden">
         <caption>{summary}</caption>
         <thead>
@@ -124,6 +155,7 @@ export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
             <th scope="col">{t("chart.when")}</th>
             <th scope="col">{t("dashboard.income")}</th>
             <th scope="col">{t("dashboard.salesCount")}</th>
+            <th scope="col">{t("chart.legend.share")}</th>
           </tr>
         </thead>
         <tbody>
@@ -132,6 +164,7 @@ export function IncomeChart({ daily }: { daily: readonly DailyIncome[] }) {
               <th scope="row">{label(bar)}</th>
               <td>{formatFen(bar.sales)}</td>
               <td>{bar.count}</td>
+              <td>{formatFen(bar.share)}</td>
             </tr>
           ))}
         </tbody>

@@ -27,6 +27,18 @@ describe("toBars", () => {
   });
 });
 
+describe("subscription shares", () => {
+  it("stack on their month's bar only", () => {
+    const shares = [
+      { month: "2026-01", share: 1_234 },
+      { month: "2025-12", share: 999 },
+    ];
+    const months = toBars(daily, "month", shares);
+    expect(months.map((month) => month.share)).toEqual([1_234, 0]);
+    expect(toBars(daily, "day", shares).every((day) => day.share === 0)).toBe(true);
+  });
+});
+
 describe("niceMax", () => {
   it("rounds up to 1, 2 or 5 times a power of ten, at least ¥1", () => {
     expect(niceMax(0)).toBe(100);

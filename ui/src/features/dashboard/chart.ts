@@ -9,6 +9,14 @@ export interface Bar {
   lastDayMs: number;
   sales: number;
   count: number;
+  /** The subscription share credited for the bar's month (month bars only). */
+  share: number;
+}
+
+/** A month's subscription share (`YYYY-MM`), settled or projected. */
+export interface MonthShare {
+  month: string;
+  share: number;
 }
 
 /** Days shown in the daily view. */
@@ -18,12 +26,17 @@ export const DAYS_SHOWN = 30;
  * Groups the daily figures (oldest first) into bars: the last 30 days, 7-day weeks ending
  * today, or calendar months.
  */
-export function toBars(daily: readonly DailyIncome[], period: Period): Bar[] {
+export function toBars(
+  daily: readonly DailyIncome[],
+  period: Period,
+  shares: readonly MonthShare[] = [],
+): Bar[] {
   const days = daily.map((day) => ({
     startMs: day.day_start_ms,
     lastDayMs: day.day_start_ms,
     sales: day.sales,
     count: day.count,
+    share: 0,
   }));
   if (period === "day") return days.slice(-DAYS_SHOWN);
   const bars: Bar[] = [];
@@ -45,6 +58,10 @@ export function toBars(daily: readonly DailyIncome[], period: Period): Bar[] {
       bars.push({ ...day, startMs: monthStart });
     }
   }
+  for (const bar of bars) {
+    const key = new Date(bar.startMs).toISOString().slice(0, 7);
+    bar.share = shares.find((entry) => entry.month === key)?.share ?? 0;
+  }
   return bars;
 }
 
@@ -56,6 +73,7 @@ function merge(days: Bar[]): Bar {
     lastDayMs: last?.lastDayMs ?? 0,
     sales: days.reduce((sum, day) => sum + day.sales, 0),
     count: days.reduce((sum, day) => sum + day.count, 0),
+    share: 0,
   };
 }
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { CommandFailure } from "../../ipc/testing";
+import { CommandFailure, emitEvent } from "../../ipc/testing";
 import { application, backendReady } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
 
@@ -119,6 +119,74 @@ describe("the reviewer inbox", () => {
     await userEvent.click(within(dialog).getByTestId("confirm-reject"));
     expect((await within(dialog).findByRole("alert")).textContent).toContain("conflicts");
     expect((within(dialog).getByRole("textbox") as HTMLTextAreaElement).value).toBe("No sample");
+  });
+
+  it("plays the sample through the engine and shows it playing", async () => {
+    const log = mockApp({
+      ...asReviewer,
+      review_inbox: () => [application()],
+      play_review_sample: () => null,
+    });
+    renderApp("/review");
+    const [item] = await screen.findAllByTestId("inbox-item");
+    await userEvent.click(
+      within(item as HTMLElement).getByRole("button", { name: "Play the sample" }),
+    );
+    expect(log.argsOf("play_review_sample")).toEqual([{ id: "app_1" }]);
+    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    expect((await screen.findByText("Playing the sample")).getAttribute("role")).toBe("status");
+    expect(within(item as HTMLElement).getByRole("button", { name: "Pause" })).toBeTruthy();
+  });
+
+  it("says why a sample cannot play", async () => {
+    mockApp({
+      ...asReviewer,
+      review_inbox: () => [application()],
+      play_review_sample: () => {
+        throw new CommandFailure({ code: "unavailable", message: "no audio device" });
+      },
+    });
+    renderApp("/review");
+    const [item] = await screen.findAllByTestId("inbox-item");
+    await userEvent.click(
+      within(item as HTMLElement).getByRole("button", { name: "Play the sample" }),
+    );
+    expect((await within(item as HTMLElement).findByRole("alert")).textContent).toContain(
+      "cannot be reached",
+    );
+  });
+
+  it("shows the application's history", async () => {
+    mockApp({
+      ...asReviewer,
+      review_inbox: () => [
+        application({
+          history: [
+            {
+              actor_id: "usr_demo_applicant",
+              action: "submit",
+              from_state: "draft",
+              to_state: "submitted",
+              reason: null,
+              at_ms: 1_780_000_000_000,
+            },
+            {
+              actor_id: "usr_demo_reviewer",
+              action: "reject",
+              from_state: "submitted",
+              to_state: "rejected",
+              reason: "Send a sample you wrote.",
+              at_ms: 1_780_000_100_000,
+            },
+          ],
+        }),
+      ],
+    });
+    renderApp("/review");
+    const [item] = await screen.findAllByTestId("inbox-item");
+    const text = item?.textContent ?? "";
+    expect(text).toContain("Sent for review");
+    expect(text).toContain("Sent back · Send a sample you wrote.");
   });
 
   it("speaks Chinese", async () => {

@@ -5,16 +5,26 @@ import { EmptyState } from "../../components/EmptyState";
 import { Page } from "../../components/Page";
 import { ErrorNotice, Loading } from "../../components/QueryState";
 import { ShopKindBadge } from "../../components/ShopKindBadge";
-import { useI18n } from "../../i18n";
+import { type MessageKey, useI18n } from "../../i18n";
 import { errorKey } from "../../i18n/messages";
 import {
   type ApplicationView,
   errorCode,
   useApproveApplication,
   useBackendStatus,
+  useNowPlaying,
+  usePlayReviewSample,
   useRejectApplication,
   useReviewInbox,
+  useTogglePlayback,
 } from "../../ipc";
+
+const historyActions: Record<string, MessageKey> = {
+  submit: "shop.history.submit",
+  approve: "shop.history.approve",
+  reject: "shop.history.reject",
+  edit: "shop.history.edit",
+};
 
 /** The reviewer's inbox: shop applications waiting for a decision. */
 export function ReviewPage() {
@@ -64,7 +74,7 @@ function InboxItem({
   const headingId = useId();
   const { draft } = application;
   const submitted = application.history.find((event) => event.to_state === "submitted");
-  const earlier = application.history.filter((event) => event.reason);
+  const earlier = application.history;
   const busy = approve.isPending || reject.isPending;
 
   return (
@@ -95,7 +105,13 @@ function InboxItem({
               : t("review.declaration.no")}
           </dd>
           <dt>{t("review.sample")}</dt>
-          <dd>{application.has_sample ? t("review.sample.yes") : t("review.sample.no")}</dd>
+          <dd>
+            {application.has_sample ? (
+              <SamplePlayer applicationId={application.id} />
+            ) : (
+              t("review.sample.no")
+            )}
+          </dd>
         </dl>
         {earlier.length > 0 && (
           <div className="inbox-history">
@@ -106,7 +122,8 @@ function InboxItem({
                   <time dateTime={new Date(event.at_ms).toISOString()}>
                     {formatDateTime(event.at_ms, language)}
                   </time>{" "}
-                  · {event.reason}
+                  · {t(historyActions[event.action] ?? "shop.history.edit")}
+                  {event.reason && <> · {event.reason}</>}
                 </li>
               ))}
             </ul>
@@ -165,6 +182,51 @@ function InboxItem({
         />
       )}
     </li>
+  );
+}
+
+/** Plays the application's sample through the audio engine (never the webview). */
+function SamplePlayer({ applicationId }: { applicationId: string }) {
+  const { t } = useI18n();
+  const play = usePlayReviewSample();
+  const toggle = useTogglePlayback();
+  const now = useNowPlaying().data;
+  const started = play.isSuccess && play.variables === applicationId;
+  const playing = started && now?.trackId === null && now.state === "playing";
+  return (
+    <span className="sample-player" data-testid="sample-player" data-playing={playing}>
+      <span>{t("review.sample.yes")}</span>
+      {started && now && now.state !== "stopped" ? (
+        <button
+          type="button"
+          className="button secondary small"
+          data-testid="sample-toggle"
+          onClick={() => toggle.mutate()}
+        >
+          {playing ? t("review.pauseSample") : t("review.playSample")}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="button secondary small"
+          data-testid="play-sample"
+          disabled={play.isPending}
+          onClick={() => play.mutate(applicationId)}
+        >
+          {t("review.playSample")}
+        </button>
+      )}
+      {playing && (
+        <span className="muted small" role="status">
+          {t("review.playingSample")}
+        </span>
+      )}
+      {play.isError && (
+        <span className="form-error" role="alert">
+          {t(errorKey(errorCode(play.error)))}
+        </span>
+      )}
+    </span>
   );
 }
 
