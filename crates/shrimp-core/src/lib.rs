@@ -9,6 +9,7 @@ pub mod bench;
 mod connected;
 mod credentials;
 pub mod dashboard;
+pub mod downloads;
 pub mod embedded;
 mod error;
 pub mod library;
@@ -17,6 +18,7 @@ mod paths;
 pub mod player;
 mod status;
 pub mod store;
+pub mod subscription;
 
 pub use connected::{
     Account, CONNECTION_FILE, ConnectedError, Connection, Restored, Session, SignedIn,
