@@ -285,8 +285,8 @@ async fn a_lost_connection_and_damaged_bytes_are_explained_and_a_retry_succeeds(
     // Nothing half-written in sight: only the hidden part file a retry resumes from.
     let left = files(downloads.music_dir());
     assert!(
-        left.iter()
-            .all(|name| name.starts_with('.') && name.ends_with(".part")),
+        left.iter().all(|name| name.starts_with('.')
+            && Path::new(name).extension().is_some_and(|e| e == "part")),
         "{left:?}"
     );
     assert!(downloads.downloaded().await.unwrap().is_empty());

@@ -80,6 +80,25 @@ fn a_track_to_buy(session: &Session, skip: Option<&str>) -> (String, String) {
     )
 }
 
+/// Closes the purchase sheet with its Done button.
+fn close_sheet(session: &Session) {
+    session
+        .execute(
+            "document.querySelector('[data-testid=purchase-success] .button.primary').click()",
+            &[],
+        )
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while session
+        .find("[data-testid=purchase-sheet]")
+        .unwrap()
+        .is_some()
+    {
+        assert!(Instant::now() < deadline, "the purchase sheet stays open");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn row(id: &str) -> String {
     format!("[data-testid=track-row][data-track-id=\"{id}\"]")
 }
@@ -92,9 +111,14 @@ fn buy_and_download(app: &DesktopApp, id: &str, shot: &str) -> u64 {
         .unwrap();
     session.click(&buy).unwrap();
     session.wait_for("[data-testid=purchase-sheet]").unwrap();
+    session.wait_for("[data-testid=confirm-purchase]").unwrap();
     let price = session
-        .text(&session.wait_for("[data-testid=confirm-purchase]").unwrap())
+        .execute(
+            "return document.querySelector('[data-testid=confirm-purchase]').textContent",
+            &[],
+        )
         .unwrap();
+    let price = price.as_str().unwrap_or_default();
     assert!(
         price.contains('¥') || price.contains("free") || price.contains("免费"),
         "{price}"
@@ -255,7 +279,17 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let heard_left = capture.channel(0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let heard_window = &heard_left[start..start + (window * f64::from(RATE)) as usize];
-    let (heard, expected) = (rms(heard_window), rms(file_window));
+    // The engine normalises loudness by default (the file's ReplayGain, else measured).
+    let factor = if decoded.info.replay_gain.track_gain_db.is_some() {
+        decoded.info.replay_gain.track_factor()
+    } else {
+        shrimp_playback::loudness::measure(&file)
+            .unwrap()
+            .replay_gain()
+            .track_factor()
+    };
+    let (heard, expected) = (rms(heard_window), rms(file_window) * f64::from(factor));
+    println!("normalisation factor {factor:.3}");
     println!("level heard {heard:.4} rms, file {expected:.4} rms");
     assert!(heard > 0.01, "the track is not silent: {heard}");
     let ratio = heard / expected;
@@ -267,6 +301,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     assert!(rms(&right[..RATE as usize]) > 0.005, "both channels play");
 
     // Purchase history: the order, its receipt exact to the fen, already in the library.
+    close_sheet(session);
     session
         .execute("location.hash = '#/store/orders'", &[])
         .unwrap();
@@ -314,6 +349,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
         .text(&session.wait_for("[data-testid=download-done]").unwrap())
         .unwrap();
     assert!(panel.contains("音乐库"), "{panel}");
+    close_sheet(session);
     session
         .execute("location.hash = '#/store/orders'", &[])
         .unwrap();

@@ -127,11 +127,7 @@ impl Downloads {
         let placed = library
             .inner()
             .download_purchase(request, DownloadOptions::new(self.music_dir.clone()), {
-                move |event| {
-                    if let Some(progress) = progress_of(event) {
-                        on_progress(progress);
-                    }
-                }
+                move |event| on_progress(progress_of(&event))
             })
             .await
             .map_err(|error| {
@@ -165,7 +161,9 @@ impl Downloads {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with(&prefix)
-                && name.ends_with(".part")
+                && Path::new(&name)
+                    .extension()
+                    .is_some_and(|extension| extension == "part")
                 && let Err(error) = std::fs::remove_file(entry.path())
             {
                 tracing::warn!(%error, file = %name, "cannot remove a partial download");
@@ -313,23 +311,21 @@ fn extension(head: &[u8]) -> &'static str {
     }
 }
 
-fn progress_of(event: DownloadEvent) -> Option<DownloadProgress> {
+fn progress_of(event: &DownloadEvent) -> DownloadProgress {
     match event {
-        DownloadEvent::DownloadProgressed { received, total } => {
-            Some(DownloadProgress::Progressed {
-                received: clamp(received),
-                total: clamp(total),
-            })
-        }
+        DownloadEvent::DownloadProgressed { received, total } => DownloadProgress::Progressed {
+            received: clamp(*received),
+            total: clamp(*total),
+        },
         DownloadEvent::AttemptFailed {
             attempt,
             retry_in_ms,
             ..
-        } => Some(DownloadProgress::Retrying {
-            attempt,
-            retry_in_ms: clamp(retry_in_ms),
-        }),
-        DownloadEvent::DownloadPlaced { .. } => Some(DownloadProgress::Placed),
+        } => DownloadProgress::Retrying {
+            attempt: *attempt,
+            retry_in_ms: clamp(*retry_in_ms),
+        },
+        DownloadEvent::DownloadPlaced { .. } => DownloadProgress::Placed,
     }
 }
 
