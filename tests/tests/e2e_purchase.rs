@@ -130,7 +130,7 @@ fn buy_and_download(app: &DesktopApp, id: &str, shot: &str) -> u64 {
     session
         .wait_for_within(
             "[data-testid=download-panel][data-state=done]",
-            Duration::from_secs(60),
+            Duration::from_mins(1),
         )
         .unwrap();
     let bar = session.wait_for("[data-testid=download-progress]").unwrap();
