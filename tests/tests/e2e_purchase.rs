@@ -80,11 +80,26 @@ fn a_track_to_buy(session: &Session, skip: Option<&str>) -> (String, String) {
     )
 }
 
+/// The text of the first match, read by the page itself (WebDriver's visible text is empty
+/// while a sheet is still animating in).
+fn text_of(session: &Session, css: &str) -> String {
+    session.wait_for(css).unwrap();
+    session
+        .execute(
+            "return document.querySelector(arguments[0]).textContent",
+            &[json!(css)],
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Closes the purchase sheet with its Done button.
 fn close_sheet(session: &Session) {
     session
         .execute(
-            "document.querySelector('[data-testid=purchase-success] .button.primary').click()",
+            "document.querySelector('[data-testid=purchase-done]').click()",
             &[],
         )
         .unwrap();
@@ -315,16 +330,12 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
         .wait_for(&format!("{order} [data-testid=receipt-button]"))
         .unwrap();
     session.click(&receipt).unwrap();
-    let amount = session
-        .text(&session.wait_for("[data-testid=receipt-amount]").unwrap())
-        .unwrap();
+    let amount = text_of(session, "[data-testid=receipt-amount]");
     assert!(
         (amount.starts_with('¥') && amount.len() >= 5) || amount == "Free",
         "{amount}"
     );
-    let order_id = session
-        .text(&session.wait_for("[data-testid=receipt-order-id]").unwrap())
-        .unwrap();
+    let order_id = text_of(session, "[data-testid=receipt-order-id]");
     assert!(!order_id.is_empty());
     app.screenshot("orders-receipt-en").unwrap();
     session
@@ -345,9 +356,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let (second, _) = a_track_to_buy(session, Some(&id));
     app.screenshot("store-zh").unwrap();
     buy_and_download(&app, &second, "zh");
-    let panel = session
-        .text(&session.wait_for("[data-testid=download-done]").unwrap())
-        .unwrap();
+    let panel = text_of(session, "[data-testid=download-done]");
     assert!(panel.contains("音乐库"), "{panel}");
     close_sheet(session);
     session

@@ -155,7 +155,13 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
             <Link className="button secondary" to={paths.orders} onClick={onClose}>
               {t("buy.viewPurchases")}
             </Link>
-            <button ref={doneButton} type="button" className="button primary" onClick={onClose}>
+            <button
+              ref={doneButton}
+              type="button"
+              className="button primary"
+              data-testid="purchase-done"
+              onClick={onClose}
+            >
               {t("common.done")}
             </button>
           </div>
