@@ -337,6 +337,8 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     );
     let order_id = text_of(session, "[data-testid=receipt-order-id]");
     assert!(!order_id.is_empty());
+    // The sheet fades in; let it finish before the picture.
+    thread::sleep(Duration::from_millis(600));
     app.screenshot("orders-receipt-en").unwrap();
     session
         .execute("document.activeElement.click()", &[])
@@ -375,6 +377,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
         .unwrap();
     session.click(&receipt).unwrap();
     session.wait_for("[data-testid=receipt-amount]").unwrap();
+    thread::sleep(Duration::from_millis(600));
     app.screenshot("orders-receipt-zh").unwrap();
     app.quit().unwrap();
 }
