@@ -37,6 +37,7 @@ pub fn run() {
         .manage(commands::dashboard::IncomeWatch::default())
         .manage(commands::player::PlayerBridge::default())
         .manage(commands::shop::UploadBridge::default())
+        .manage(commands::downloads::DownloadsState::default())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {

@@ -6,10 +6,12 @@ use shrimp_domain::Fen;
 
 /// The plan and the published limits against abuse, as the app shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubscriptionTerms {
     /// The monthly fee.
     pub price: Fen,
     /// New tracks a subscriber may download per UTC day.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub daily_download_cap: i64,
     /// The rules in words, for the app to publish as they are.
     pub rules: Vec<String>,
@@ -31,6 +33,7 @@ pub struct SubscribeRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodStatus {
     Pending,
@@ -40,22 +43,27 @@ pub enum PeriodStatus {
 
 /// One month of a subscription and its payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubscriptionPeriod {
     /// Also the payment's `out_trade_no`.
     pub id: String,
     pub month: String,
     pub amount: Fen,
     pub status: PeriodStatus,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at_ms: i64,
 }
 
 /// The caller's subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubscriptionView {
     /// The current month when it is paid for.
     pub active_month: Option<String>,
     pub auto_renew: bool,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub downloads_today: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub daily_download_cap: i64,
     /// Every period, newest first.
     pub periods: Vec<SubscriptionPeriod>,
@@ -104,12 +112,15 @@ pub struct SettlementView {
 
 /// Where part of a subscriber's fee went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FeeLine {
     pub shop_id: String,
     pub shop_name: String,
     /// The subscriber's own downloads from this shop.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub your_downloads: i64,
     /// All subscribers' downloads from this shop.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub shop_downloads: i64,
     /// The part of this subscriber's fee that went to the shop.
     pub amount: Fen,
@@ -119,11 +130,14 @@ pub struct FeeLine {
 /// shops by their downloads, so the fee is divided the same way (largest remainder, exact).
 /// `lines` + `other_shops` + `carried_over` = `fee`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubscriberStatement {
     pub month: String,
     pub fee: Fen,
     pub pool: Fen,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub total_downloads: i64,
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub your_downloads: i64,
     /// Shops the subscriber downloaded from, largest amount first.
     pub lines: Vec<FeeLine>,
@@ -134,6 +148,7 @@ pub struct SubscriberStatement {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Awaiting,
@@ -143,6 +158,7 @@ pub enum PaymentStatus {
 
 /// A payment waiting for the buyer: show `qr_code` for the Alipay app to scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentView {
     pub out_trade_no: String,
     pub provider: String,

@@ -10,6 +10,7 @@ pub mod bench;
 mod connected;
 mod credentials;
 pub mod dashboard;
+pub mod downloads;
 pub mod embedded;
 mod error;
 pub mod library;
@@ -19,6 +20,7 @@ pub mod player;
 pub mod shop;
 mod status;
 pub mod store;
+pub mod subscription;
 
 pub use connected::{
     Account, CONNECTION_FILE, ConnectedError, Connection, Restored, Session, SignedIn,

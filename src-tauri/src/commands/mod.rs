@@ -5,9 +5,11 @@
 
 pub mod backend;
 pub mod dashboard;
+pub mod downloads;
 pub mod player;
 pub mod shop;
 pub mod store;
+pub mod subscription;
 
 use shrimp_api::ApiError;
 use shrimp_core::{AppStatus, Core, CoreError};

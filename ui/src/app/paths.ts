@@ -2,6 +2,7 @@
 export const paths = {
   store: "/store",
   orders: "/store/orders",
+  subscription: "/store/subscription",
   shop: (id: string) => `/store/shop/${encodeURIComponent(id)}`,
   release: (id: string) => `/store/release/${encodeURIComponent(id)}`,
   track: (id: string) => `/store/track/${encodeURIComponent(id)}`,

@@ -10,6 +10,7 @@ import { ReleasePage } from "../features/store/ReleasePage";
 import { ShopPage } from "../features/store/ShopPage";
 import { StorePage } from "../features/store/StorePage";
 import { TrackPage } from "../features/store/TrackPage";
+import { SubscriptionPage } from "../features/subscription/SubscriptionPage";
 import { paths } from "./paths";
 import { Shell } from "./Shell";
 import { StartupGate } from "./StartupGate";
@@ -26,6 +27,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to={paths.store} replace /> },
       { path: "store", element: <StorePage /> },
       { path: "store/orders", element: <OrdersPage /> },
+      { path: "store/subscription", element: <SubscriptionPage /> },
       { path: "store/shop/:id", element: <ShopPage /> },
       { path: "store/release/:id", element: <ReleasePage /> },
       { path: "store/track/:id", element: <TrackPage /> },

@@ -7,13 +7,15 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { convertFileSrc } from "@tauri-apps/api/core";
+import { Channel, convertFileSrc } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { useState } from "react";
 import {
   type ApiError,
   type ApplicationDraft,
   type ApplicationView_Serialize as ApplicationView,
   commands,
+  type DownloadProgress,
   type ErrorCode,
   type OrderView,
   type SimulatorView,
@@ -41,6 +43,8 @@ export type {
   BackendStatus_Serialize as BackendStatus,
   DailyIncome,
   Dashboard,
+  DownloadedTrack_Serialize as DownloadedTrack,
+  DownloadProgress,
   EmbeddedError,
   ErrorCode,
   ExportedStatement,
@@ -68,6 +72,8 @@ export type {
   SimulatorView,
   StoreHome_Serialize as StoreHome,
   TrackEdit,
+  SubscriberStatement,
+  SubscriptionPage_Serialize as SubscriptionPage,
   TrackIncome,
   TrackUpload_Serialize as TrackUpload,
   TrackView_Serialize as TrackView,
@@ -284,6 +290,89 @@ export function useBuyTrack() {
       void client.invalidateQueries({ queryKey: queryKeys.orders });
       void client.invalidateQueries({ queryKey: queryKeys.store });
     },
+  });
+}
+
+// ---- Downloads: purchases into the library, then "Play now" -------------------------------
+
+/** How far a download is: bytes on disk of the bytes expected. */
+export interface DownloadedBytes {
+  done: number;
+  total: number;
+}
+
+/** The purchases already in the library. */
+export function useDownloadedTracks() {
+  return useQuery({
+    queryKey: queryKeys.downloads,
+    queryFn: () => unwrap(commands.downloadedTracks()),
+  });
+}
+
+/**
+ * Downloads a purchase into the library; `progress` follows the bytes as they arrive. Calling
+ * it again after a failure resumes where it stopped.
+ */
+export function useDownloadTrack() {
+  const client = useQueryClient();
+  const [progress, setProgress] = useState<DownloadProgress | null>(null);
+  const [bytes, setBytes] = useState<DownloadedBytes | null>(null);
+  const mutation = useMutation({
+    mutationFn: (trackId: string) => {
+      const channel = new Channel<DownloadProgress>();
+      channel.onmessage = (message) => {
+        setProgress(message);
+        if (message.kind === "started") setBytes({ done: 0, total: message.total });
+        if (message.kind === "progressed") {
+          setBytes({ done: message.received, total: message.total });
+        }
+      };
+      setProgress(null);
+      return unwrap(commands.downloadTrack(trackId, channel));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.downloads }),
+  });
+  return { ...mutation, progress, bytes };
+}
+
+/** "Play now": plays a downloaded purchase through the audio engine. */
+export function usePlayDownload() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (path: string) => unwrap(commands.playDownload(path)),
+    onMutate: () =>
+      client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) => ({
+        ...(now ?? NOTHING_PLAYING),
+        trackId: null,
+        error: null,
+      })),
+  });
+}
+
+// ---- Monthly subscription ---------------------------------------------------------------
+
+/** The plan, its limits, the listener's months and statements. */
+export function useSubscriptionPage() {
+  return useQuery({
+    queryKey: queryKeys.subscription,
+    queryFn: () => unwrap(commands.subscriptionPage()),
+  });
+}
+
+/** Pays for this month; retrying with the same `attempt` never charges twice. */
+export function useSubscribe() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (attempt: string) => unwrap(commands.subscribe(attempt)),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.subscription }),
+  });
+}
+
+export function useCancelSubscription() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(commands.cancelSubscription()),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.subscription }),
   });
 }
 

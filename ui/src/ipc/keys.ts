@@ -10,6 +10,9 @@ export const queryKeys = {
   release: (id: string) => ["store", "release", id] as const,
   shop: (id: string) => ["store", "shop", id] as const,
   orders: ["orders"] as const,
+  /** Purchases already downloaded into the library. */
+  downloads: ["downloads"] as const,
+  subscription: ["subscription"] as const,
   dashboard: (shopId: string) => ["dashboard", shopId] as const,
   /** Under the dashboard's key, so income events refresh it too. */
   shopMoney: (shopId: string) => ["dashboard", shopId, "money"] as const,

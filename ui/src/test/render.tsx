@@ -46,6 +46,7 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
     app_status: () => readyStatus,
     backend_status: () => backendReady("listener"),
     my_orders: () => [],
+    downloaded_tracks: () => [],
     watch_income: () => null,
     connection: () => ({ remembered: null, persistence: { mode: "persistent" } }),
     ...handlers,

@@ -70,6 +70,13 @@ export function StorePage() {
             <ReceiptIcon />
             {t("orders.link")}
           </Link>
+          <Link
+            className="button secondary"
+            to={paths.subscription}
+            data-testid="subscription-link"
+          >
+            {t("subscription.link")}
+          </Link>
         </>
       }
     >

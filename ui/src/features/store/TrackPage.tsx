@@ -6,8 +6,9 @@ import { ErrorNotice, Loading } from "../../components/QueryState";
 import { Section } from "../../components/Section";
 import { ShopKindBadge } from "../../components/ShopKindBadge";
 import { useI18n } from "../../i18n";
-import { type TrackView, useTrack } from "../../ipc";
+import { type TrackView, useSubscriptionPage, useTrack } from "../../ipc";
 import { BackLink } from "./BackLink";
+import { DownloadPanel } from "./download";
 import { parseLyrics } from "./lyrics";
 import { BuyButton, useOwned, usePriceText } from "./purchase";
 
@@ -33,6 +34,7 @@ function TrackDetails({ track }: { track: TrackView }) {
   const { t } = useI18n();
   const owned = useOwned();
   const priceText = usePriceText();
+  const subscribed = useSubscriptionPage().data?.subscription.active_month != null;
   return (
     <>
       <header className="hero">
@@ -56,6 +58,18 @@ function TrackDetails({ track }: { track: TrackView }) {
             <BuyButton track={track} owned={owned.has(track.id)} size="large" />
           </div>
           <p className="hero-note">{t("buy.note", { shop: track.shop_name })}</p>
+          {owned.has(track.id) ? (
+            <DownloadPanel trackId={track.id} title={track.title} />
+          ) : (
+            subscribed && (
+              <>
+                <p className="hero-note" data-testid="included-note">
+                  {t("subscription.included")}
+                </p>
+                <DownloadPanel trackId={track.id} title={track.title} />
+              </>
+            )
+          )}
         </div>
       </header>
 

@@ -24,6 +24,7 @@ import {
   useBuyTrack,
   useMyOrders,
 } from "../../ipc";
+import { DownloadPanel } from "./download";
 
 /** What the purchase sheet needs to know about a track. */
 export type Buyable = Pick<
@@ -149,11 +150,18 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
         <div className="purchase-done" data-testid="purchase-success" role="status">
           <OwnedBadge />
           <p>{alreadyOwned ? t("buy.alreadyOwned") : t("buy.success.body")}</p>
+          <DownloadPanel trackId={track.id} title={track.title} autoStart />
           <div className="button-row end">
             <Link className="button secondary" to={paths.orders} onClick={onClose}>
               {t("buy.viewPurchases")}
             </Link>
-            <button ref={doneButton} type="button" className="button primary" onClick={onClose}>
+            <button
+              ref={doneButton}
+              type="button"
+              className="button primary"
+              data-testid="purchase-done"
+              onClick={onClose}
+            >
               {t("common.done")}
             </button>
           </div>
