@@ -67,6 +67,28 @@ export const commands = {
 	playerStop: () => typedError<null, ApiError>(__TAURI_INVOKE("player_stop")),
 	/**  What is playing, for a view that opens late. */
 	playerStatus: () => typedError<PlayerStatus_Serialize, ApiError>(__TAURI_INVOKE("player_status")),
+	/**  The signed-in person's latest application, or none if they never applied. */
+	myApplication: () => typedError<ApplicationView_Serialize | null, ApiError>(__TAURI_INVOKE("my_application")),
+	/**  Creates the application (no `id`) or saves changes to a draft or rejected one. */
+	saveApplication: (id: string | null, draft: ApplicationDraft) => typedError<ApplicationView_Serialize, ApiError>(__TAURI_INVOKE("save_application", { id, draft })),
+	/**  Streams the local file at `path` to the server as the application's sample. */
+	uploadApplicationSample: (id: string, path: string) => typedError<SampleUpload_Serialize, ApiError>(__TAURI_INVOKE("upload_application_sample", { id, path })),
+	/**  Sends the application to the reviewers. */
+	submitApplication: (id: string) => typedError<ApplicationView_Serialize, ApiError>(__TAURI_INVOKE("submit_application", { id })),
+	/**  Plays an application's sample for the reviewer, through the audio engine. */
+	playReviewSample: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("play_review_sample", { id })),
+	/**  Every track of the signed-in owner's shop, drafts and unpublished ones too. */
+	myTracks: () => typedError<TrackView_Serialize[], ApiError>(__TAURI_INVOKE("my_tracks")),
+	/**  Uploads each local file as a new track; progress arrives as `TrackUploadProgressed`. */
+	uploadTracks: (files: string[]) => typedError<TrackUpload_Serialize[], ApiError>(__TAURI_INVOKE("upload_tracks", { files })),
+	/**  Changes a track's metadata, lyrics, price or whether it is on sale. */
+	editTrack: (id: string, edit: TrackEdit_Deserialize) => typedError<TrackView_Serialize, ApiError>(__TAURI_INVOKE("edit_track", { id, edit })),
+	/**  Sets a track's cover art from a local PNG or JPEG file. */
+	setTrackCover: (id: string, path: string) => typedError<TrackView_Serialize, ApiError>(__TAURI_INVOKE("set_track_cover", { id, path })),
+	/**  The subscription share (projected this month, settled before) and the payouts. */
+	shopMoney: () => typedError<ShopMoney, ApiError>(__TAURI_INVOKE("shop_money")),
+	/**  Writes the shop's CSV statement to the file at `path`. */
+	exportStatement: (path: string) => typedError<ExportedStatement, ApiError>(__TAURI_INVOKE("export_statement", { path })),
 };
 
 /** Events */
@@ -74,6 +96,7 @@ export const events = {
 	backendStatusChanged: makeEvent<BackendStatusChanged_Serialize, BackendStatusChanged_Deserialize>("backend-status-changed"),
 	incomeEventReceived: makeEvent<IncomeEventReceived, IncomeEventReceived>("income-event-received"),
 	playerEventReceived: makeEvent<PlayerEventReceived_Serialize, PlayerEventReceived_Deserialize>("player-event-received"),
+	trackUploadProgressed: makeEvent<TrackUploadProgressed, TrackUploadProgressed>("track-upload-progressed"),
 };
 
 /* Types */
@@ -348,6 +371,13 @@ export type ErrorCode =
 /**  Something unexpected; details are in the log, not in the message. */
 "internal";
 
+/**  A statement written to a file. */
+export type ExportedStatement = {
+	path: string,
+	/**  Lines after the header. */
+	rows: number,
+};
+
 /**  Where part of a subscriber's fee went. */
 export type FeeLine = {
 	shop_id: string,
@@ -408,6 +438,16 @@ export type OrderView = {
 	amount: Fen,
 	status: OrderStatus,
 	created_at_ms: number,
+};
+
+/**  One payout to the shop's payout account. */
+export type PayoutLine = {
+	id: string,
+	amount: Fen,
+	/**  Taken from the balance and waiting to be transferred, or sent. */
+	sent: boolean,
+	payout_account: string,
+	requested_at_ms: number,
 };
 
 export type PeriodStatus = "pending" | "paid" | "expired";
@@ -507,6 +547,15 @@ export type RecentSale = {
 	at_ms: number,
 };
 
+/**  Why a file was not accepted. */
+export type RefusalKind = 
+/**  The server decoded it and it is not audio it can read (or it is damaged). */
+"not_audio" | 
+/**  Larger than the server accepts. */
+"too_large" | 
+/**  The file could not be read on this computer. */
+"unreadable";
+
 /**  A release with its tracks in order. */
 export type ReleaseDetail = ReleaseDetail_Serialize | ReleaseDetail_Deserialize;
 
@@ -551,6 +600,30 @@ export type SaleRecorded = {
 	at_ms: number,
 };
 
+/**
+ *  What uploading a sample did: the application as it now stands, and the refusal if the
+ *  file was not taken (the application is then unchanged).
+ */
+export type SampleUpload = SampleUpload_Serialize | SampleUpload_Deserialize;
+
+/**
+ *  What uploading a sample did: the application as it now stands, and the refusal if the
+ *  file was not taken (the application is then unchanged).
+ */
+export type SampleUpload_Deserialize = {
+	application: ApplicationView_Deserialize,
+	refusal?: UploadRefusal | null,
+};
+
+/**
+ *  What uploading a sample did: the application as it now stands, and the refusal if the
+ *  file was not taken (the application is then unchanged).
+ */
+export type SampleUpload_Serialize = {
+	application: ApplicationView_Serialize,
+	refusal: UploadRefusal | null,
+};
+
 /**  How far the first-launch seed is, for a progress bar. */
 export type SeedStatus = {
 	step: SeedStepView,
@@ -559,6 +632,25 @@ export type SeedStatus = {
 };
 
 export type SeedStepView = "music" | "accounts" | "shops" | "history" | "done";
+
+/**  A closed month's subscription share, as settled. */
+export type SettledMonth = {
+	month: string,
+	pool: Fen,
+	downloads: number,
+	total_downloads: number,
+	share: Fen,
+	settled_at_ms: number,
+};
+
+/**  This month's subscription pool as it stands, and the shop's projected share of it. */
+export type ShareNow = {
+	month: string,
+	pool: Fen,
+	downloads: number,
+	total_downloads: number,
+	projected_share: Fen,
+};
 
 /**
  *  A subscriber downloaded one of the shop's tracks: the shop's projected share of this
@@ -578,6 +670,17 @@ export type ShareProjected = {
 
 /**  Independent musician or record label. */
 export type ShopKindView = "independent" | "label";
+
+/**  The shop's subscription share (projected and settled) and its payouts. */
+export type ShopMoney = {
+	share: ShareNow,
+	/**  Newest first. */
+	settled: SettledMonth[],
+	balance: Fen,
+	paid_out: Fen,
+	/**  Newest first. */
+	payouts: PayoutLine[],
+};
 
 /**  A shop's page: who they are, their releases and tracks. */
 export type ShopPage = ShopPage_Serialize | ShopPage_Deserialize;
@@ -731,6 +834,31 @@ export type SubscriptionView_Serialize = {
 	periods: SubscriptionPeriod[],
 };
 
+/**  Changes to a track from the back office; absent fields stay as they are. */
+export type TrackEdit = TrackEdit_Serialize | TrackEdit_Deserialize;
+
+/**  Changes to a track from the back office; absent fields stay as they are. */
+export type TrackEdit_Deserialize = {
+	title?: string | null,
+	artists?: string | null,
+	genre?: string | null,
+	/**  Independents only; a label's price is fixed by its agreement. */
+	price?: Fen | null,
+	lyrics?: string | null,
+	published?: boolean | null,
+};
+
+/**  Changes to a track from the back office; absent fields stay as they are. */
+export type TrackEdit_Serialize = {
+	title: string | null,
+	artists: string | null,
+	genre: string | null,
+	/**  Independents only; a label's price is fixed by its agreement. */
+	price: Fen | null,
+	lyrics: string | null,
+	published: boolean | null,
+};
+
 /**  One track's sales and downloads. */
 export type TrackIncome = {
 	track_id: string,
@@ -753,6 +881,26 @@ export type TrackPage_Deserialize = {
 export type TrackPage_Serialize = {
 	items: TrackView_Serialize[],
 	next_cursor: string | null,
+};
+
+/**  What happened to one file of an upload: its new track, or why it was refused. */
+export type TrackUpload = TrackUpload_Serialize | TrackUpload_Deserialize;
+
+/**  How far one file of a track upload has got. */
+export type TrackUploadProgressed = UploadProgress;
+
+/**  What happened to one file of an upload: its new track, or why it was refused. */
+export type TrackUpload_Deserialize = {
+	file: string,
+	track?: TrackView_Deserialize | null,
+	refusal?: UploadRefusal | null,
+};
+
+/**  What happened to one file of an upload: its new track, or why it was refused. */
+export type TrackUpload_Serialize = {
+	file: string,
+	track: TrackView_Serialize | null,
+	refusal: UploadRefusal | null,
 };
 
 /**  A track as the store shows it. */
@@ -818,6 +966,21 @@ export type UnavailableKind =
 "unsupported" | 
 /**  The keyring answered with an error. */
 "failed";
+
+/**  How far one file's upload has got. */
+export type UploadProgress = {
+	/**  The file's path, as the UI gave it. */
+	file: string,
+	sent: number,
+	total: number,
+};
+
+/**  A file the server (or this computer) would not take, and the detail why. */
+export type UploadRefusal = {
+	kind: RefusalKind,
+	/**  The server's own words, for the curious (English). */
+	detail: string,
+};
 
 /**  A signed-in person as others may see them. */
 export type UserView = UserView_Serialize | UserView_Deserialize;
