@@ -15,3 +15,13 @@ pub struct IncomeEventReceived(pub IncomeEvent);
 /// What the audio engine did: state, track, position (≤ 5 Hz), failures.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct PlayerEventReceived(pub PlayerEvent);
+
+/// A library scan read another file.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct LibraryScanProgressed {
+    pub folder: String,
+    pub done: u32,
+    pub total: u32,
+    pub current: String,
+}

@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod dashboard;
+pub mod library;
 pub mod player;
 pub mod store;
 
