@@ -24,6 +24,15 @@ pub struct DesktopApp {
 impl DesktopApp {
     /// Launches the app with its data in `data_dir`. `name` labels logs and screenshots.
     pub fn launch(name: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        Self::launch_with_env(name, data_dir, &[])
+    }
+
+    /// [`DesktopApp::launch`] with extra environment for the app (a sound server, a bus…).
+    pub fn launch_with_env(
+        name: &str,
+        data_dir: &Path,
+        env: &[(&str, std::ffi::OsString)],
+    ) -> anyhow::Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!(
                 "no DISPLAY: end-to-end tests need a display; run them through `make test` \
@@ -44,7 +53,8 @@ impl DesktopApp {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("SHRIMP_DATA_DIR", data_dir);
+            .env("SHRIMP_DATA_DIR", data_dir)
+            .envs(env.iter().map(|(key, value)| (*key, value)));
         let mut driver = Running::spawn(
             "tauri-driver",
             command,

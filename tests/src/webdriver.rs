@@ -134,6 +134,16 @@ impl Session {
         Ok(())
     }
 
+    /// Types `text` into a field, as a person would (key by key).
+    pub fn type_text(&self, element: &Element, text: &str) -> anyhow::Result<()> {
+        self.call(
+            "POST",
+            &format!("/element/{}/value", element.0),
+            Some(&json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
     pub fn text(&self, element: &Element) -> anyhow::Result<String> {
         let value = self.call("GET", &format!("/element/{}/text", element.0), None)?;
         Ok(value.as_str().unwrap_or_default().to_owned())
