@@ -54,6 +54,31 @@ export const commands = {
 	playerStop: () => typedError<null, ApiError>(__TAURI_INVOKE("player_stop")),
 	/**  What is playing, for a view that opens late. */
 	playerStatus: () => typedError<PlayerStatus_Serialize, ApiError>(__TAURI_INVOKE("player_status")),
+	libraryTracks: (query: TrackListQuery) => typedError<TrackListPage, ApiError>(__TAURI_INVOKE("library_tracks", { query })),
+	libraryAlbums: () => typedError<AlbumView[], ApiError>(__TAURI_INVOKE("library_albums")),
+	libraryArtists: () => typedError<ArtistView[], ApiError>(__TAURI_INVOKE("library_artists")),
+	libraryUnreadable: () => typedError<UnreadableView[], ApiError>(__TAURI_INVOKE("library_unreadable")),
+	libraryFolders: () => typedError<string[], ApiError>(__TAURI_INVOKE("library_folders")),
+	libraryAddFolder: (path: string) => typedError<ScanSummary, ApiError>(__TAURI_INVOKE("library_add_folder", { path })),
+	libraryLyrics: (trackId: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("library_lyrics", { trackId })),
+	playlists: () => typedError<PlaylistView[], ApiError>(__TAURI_INVOKE("playlists")),
+	playlistTracks: (playlistId: string) => typedError<LibraryTrackView[], ApiError>(__TAURI_INVOKE("playlist_tracks", { playlistId })),
+	playlistCreate: (name: string, trackIds: string[]) => typedError<string, ApiError>(__TAURI_INVOKE("playlist_create", { name, trackIds })),
+	playlistRename: (playlistId: string, name: string) => typedError<null, ApiError>(__TAURI_INVOKE("playlist_rename", { playlistId, name })),
+	playlistDelete: (playlistId: string) => typedError<null, ApiError>(__TAURI_INVOKE("playlist_delete", { playlistId })),
+	playlistAdd: (playlistId: string, trackIds: string[]) => typedError<null, ApiError>(__TAURI_INVOKE("playlist_add", { playlistId, trackIds })),
+	playlistMove: (playlistId: string, from: number, to: number) => typedError<null, ApiError>(__TAURI_INVOKE("playlist_move", { playlistId, from, to })),
+	playlistImportM3u: (path: string, name: string) => typedError<M3uImportView, ApiError>(__TAURI_INVOKE("playlist_import_m3u", { path, name })),
+	playlistExportM3u: (playlistId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("playlist_export_m3u", { playlistId, path })),
+	playerPlayTracks: (trackIds: string[], start: number) => typedError<null, ApiError>(__TAURI_INVOKE("player_play_tracks", { trackIds, start })),
+	playerQueue: () => typedError<QueueView, ApiError>(__TAURI_INVOKE("player_queue")),
+	playerMoveInQueue: (from: number, to: number) => typedError<null, ApiError>(__TAURI_INVOKE("player_move_in_queue", { from, to })),
+	playerNext: () => typedError<null, ApiError>(__TAURI_INVOKE("player_next")),
+	playerPrevious: () => typedError<null, ApiError>(__TAURI_INVOKE("player_previous")),
+	playerSeek: (positionMs: number) => typedError<null, ApiError>(__TAURI_INVOKE("player_seek", { positionMs })),
+	playerSetVolume: (volume: number) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_volume", { volume })),
+	playerSetShuffle: (on: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_shuffle", { on })),
+	playerSetRepeat: (mode: RepeatMode) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_repeat", { mode })),
 };
 
 /** Events */
@@ -61,9 +86,23 @@ export const events = {
 	backendStatusChanged: makeEvent<BackendStatusChanged_Serialize, BackendStatusChanged_Deserialize>("backend-status-changed"),
 	incomeEventReceived: makeEvent<IncomeEventReceived, IncomeEventReceived>("income-event-received"),
 	playerEventReceived: makeEvent<PlayerEventReceived_Serialize, PlayerEventReceived_Deserialize>("player-event-received"),
+	libraryScanProgressed: makeEvent<LibraryScanProgressed, LibraryScanProgressed>("library-scan-progressed"),
 };
 
 /* Types */
+export type TrackListQuery = { text: string, sort: string, descending: boolean, artist: string | null, album: AlbumKey | null, offset: number, limit: number };
+export type AlbumKey = { title: string, albumArtist: string };
+export type LibraryTrackView = { id: string, title: string, artist: string | null, album: string | null, albumArtist: string | null, trackNo: number | null, durationMs: number | null, codec: string | null, cover: string | null, shopId: string | null, path: string };
+export type TrackListPage = { total: number, offset: number, tracks: LibraryTrackView[] };
+export type AlbumView = { title: string, albumArtist: string, year: number | null, cover: string | null, tracks: number };
+export type ArtistView = { name: string, tracks: number, albums: number };
+export type PlaylistView = { id: string, name: string, length: number };
+export type UnreadableView = { path: string, reason: string };
+export type ScanSummary = { added: number, updated: number, missing: number, unreadable: number };
+export type M3uImportView = { playlistId: string, added: number, unresolved: string[] };
+export type QueueView = { tracks: LibraryTrackView[], index: number | null, positionMs: number };
+export type RepeatMode = "off" | "one" | "all";
+export type LibraryScanProgressed = { folder: string, done: number, total: number, current: string };
 /**  Who is signed in, and where. Safe to show: it holds no secret. */
 export type Account = Account_Serialize | Account_Deserialize;
 

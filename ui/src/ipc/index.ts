@@ -18,7 +18,7 @@ import {
   type TrackPage_Serialize as TrackPage,
 } from "./bindings";
 import { type FeedSale, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
-import { applyBackendStatus, invalidateAllButStatus, markWatched } from "./live";
+import { applyBackendStatus, invalidateAllButStatus, markWatched, nowPlayingOf } from "./live";
 
 // What Rust sends is what the UI reads: the generated `_Serialize` shapes, under plain names.
 export type {
@@ -54,7 +54,8 @@ export type {
   TrackView_Serialize as TrackView,
   UserView_Serialize as UserView,
 } from "./bindings";
-export { type FeedSale, type NowPlaying, queryKeys } from "./keys";
+export { type FeedSale, libraryKeys, type NowPlaying, queryKeys } from "./keys";
+export * from "./library";
 
 /** A failed command, carrying the shared error code the UI branches on. */
 export class IpcError extends Error {
@@ -108,7 +109,7 @@ export function useAppStatus() {
 }
 
 /** The address of a cover image, served by the shell's `cover:` scheme. */
-export function coverUrl(kind: "track" | "release", id: string): string {
+export function coverUrl(kind: "track" | "release" | "library", id: string): string {
   // `convertFileSrc` percent-encodes its whole argument (a `/` included), so the id is
   // appended as its own path segment to keep the `kind/id` shape the scheme splits on.
   return `${convertFileSrc(kind, "cover")}/${encodeURIComponent(id)}`;
@@ -335,9 +336,16 @@ export { applyBackendStatus, applyIncomeEvent, useLiveEvents } from "./live";
 
 /** What the engine is playing, kept current by player events. */
 export function useNowPlaying() {
+  const client = useQueryClient();
   return useQuery({
     queryKey: queryKeys.nowPlaying,
-    queryFn: () => NOTHING_PLAYING,
+    // Asked once (a window opened or reloaded while something plays); events keep it current,
+    // and an event that arrived while asking is newer than the answer.
+    queryFn: async () => {
+      const status = await unwrap(commands.playerStatus()).then(nowPlayingOf, () => null);
+      const live = client.getQueryData<NowPlaying>(queryKeys.nowPlaying);
+      return live?.path ? live : (status ?? NOTHING_PLAYING);
+    },
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

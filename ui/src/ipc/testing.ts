@@ -3,7 +3,12 @@
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import { act } from "@testing-library/react";
-import type { ApiError, BackendStatus_Serialize as BackendStatus, IncomeEvent } from "./bindings";
+import type {
+  ApiError,
+  BackendStatus_Serialize as BackendStatus,
+  IncomeEvent,
+  PlayerEvent_Serialize as PlayerEvent,
+} from "./bindings";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -37,6 +42,7 @@ export function mockCommands(handlers: Record<string, Handler>): void {
 interface EventPayloads {
   "backend-status-changed": BackendStatus;
   "income-event-received": IncomeEvent;
+  "player-event-received": PlayerEvent;
 }
 
 /** Sends an event as the Rust shell would, and lets React settle. */
