@@ -828,7 +828,7 @@ async fn a_track_window_is_sorted_filtered_and_searched_in_sql_with_its_total() 
         ("Bravo Night", "Ann", "Two"),
         ("晴天", "周杰伦", "叶惠美"),
     ];
-    for (i, (title, artist, album)) in names.iter().enumerate() {
+    for (i, &(title, artist, album)) in names.iter().enumerate() {
         let tags = Tags {
             title,
             artist,
