@@ -87,9 +87,11 @@ fn click(session: &Session, css: &str) {
 /// Replaces a field's text as a person would: select all, delete, type (so React sees it).
 fn type_into(session: &Session, css: &str, text: &str) {
     let field = session.wait_for(css).unwrap();
-    session
-        .type_text(&field, &format!("\u{E009}a\u{E000}\u{E003}{text}"))
-        .unwrap();
+    session.type_text(&field, "\u{E009}a\u{E000}").unwrap();
+    session.type_text(&field, "\u{E003}").unwrap();
+    if !text.is_empty() {
+        session.type_text(&field, text).unwrap();
+    }
 }
 
 /// The tone heard in the last `seconds` of sound captured after frame `since`, in Hz.
@@ -195,8 +197,12 @@ fn scan_folder(app: &DesktopApp, folder: &Path) {
         &folder.display().to_string(),
     );
     click(session, "[data-testid=folder-add]");
+    std::thread::sleep(Duration::from_secs(2));
+    app.screenshot("library-folders-scanning-en").unwrap();
     let done = session
-        .wait_for_text("[data-testid=scan-done]", |t| t.contains("3 added"))
+        .wait_for_text_within("[data-testid=scan-done]", Duration::from_mins(2), |t| {
+            t.contains("3 added")
+        })
         .unwrap();
     assert!(done.contains("1 unreadable"), "{done}");
     let unreadable = session
