@@ -20,3 +20,13 @@ pub struct PlayerEventReceived(pub PlayerEvent);
 /// How far one file of a track upload has got.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct TrackUploadProgressed(pub UploadProgress);
+
+/// A library scan read another file.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct LibraryScanProgressed {
+    pub folder: String,
+    pub done: u32,
+    pub total: u32,
+    pub current: String,
+}

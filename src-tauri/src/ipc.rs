@@ -56,12 +56,38 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::shop::set_track_cover,
             commands::dashboard::shop_money,
             commands::dashboard::export_statement,
+            commands::library::library_tracks,
+            commands::library::library_albums,
+            commands::library::library_artists,
+            commands::library::library_unreadable,
+            commands::library::library_folders,
+            commands::library::library_add_folder,
+            commands::library::library_lyrics,
+            commands::library::playlists,
+            commands::library::playlist_tracks,
+            commands::library::playlist_create,
+            commands::library::playlist_rename,
+            commands::library::playlist_delete,
+            commands::library::playlist_add,
+            commands::library::playlist_move,
+            commands::library::playlist_import_m3u,
+            commands::library::playlist_export_m3u,
+            commands::player::player_play_tracks,
+            commands::player::player_queue,
+            commands::player::player_move_in_queue,
+            commands::player::player_next,
+            commands::player::player_previous,
+            commands::player::player_seek,
+            commands::player::player_set_volume,
+            commands::player::player_set_shuffle,
+            commands::player::player_set_repeat,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,
             events::IncomeEventReceived,
             events::PlayerEventReceived,
-            events::TrackUploadProgressed
+            events::TrackUploadProgressed,
+            events::LibraryScanProgressed
         ])
 }
 

@@ -11,6 +11,7 @@ mod commands;
 mod covers;
 mod events;
 pub mod ipc;
+mod media_controls;
 mod window;
 
 use shrimp_core::{AppPaths, Core};
@@ -38,6 +39,8 @@ pub fn run() {
         .manage(commands::player::PlayerBridge::default())
         .manage(commands::shop::UploadBridge::default())
         .manage(commands::downloads::DownloadsState::default())
+        .manage(media_controls::OsMediaControls::default())
+        .manage(commands::library::ScanProgress::default())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {
@@ -48,6 +51,10 @@ pub fn run() {
                 .connect(app.handle());
             app.state::<commands::shop::UploadBridge>()
                 .connect(app.handle());
+            app.state::<commands::library::ScanProgress>()
+                .connect(app.handle());
+            app.state::<media_controls::OsMediaControls>()
+                .attach(app.handle(), None);
             commands::backend::start(app.handle(), &app.state::<CoreState>());
             window::open_main(app, webview_dir)?;
             Ok(())

@@ -134,8 +134,8 @@ impl Session {
         Ok(())
     }
 
-    /// Types `text` into an element, as a person at the keyboard would.
-    pub fn send_keys(&self, element: &Element, text: &str) -> anyhow::Result<()> {
+    /// Types `text` into a field, as a person would (key by key).
+    pub fn type_text(&self, element: &Element, text: &str) -> anyhow::Result<()> {
         self.call(
             "POST",
             &format!("/element/{}/value", element.0),

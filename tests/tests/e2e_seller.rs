@@ -538,7 +538,7 @@ fn click(session: &Session, css: &str) {
 
 fn type_into(session: &Session, css: &str, text: &str) {
     let element = session.wait_for(css).unwrap();
-    session.send_keys(&element, text).unwrap();
+    session.type_text(&element, text).unwrap();
 }
 
 fn clear(session: &Session, css: &str) {
@@ -552,7 +552,7 @@ fn clear(session: &Session, css: &str) {
     session.click(&element).unwrap();
     // End, then as many backspaces as there are characters.
     let keys = format!("\u{E010}{}", "\u{E003}".repeat(length));
-    session.send_keys(&element, &keys).unwrap();
+    session.type_text(&element, &keys).unwrap();
 }
 
 fn wait_gone(session: &Session, css: &str) {

@@ -35,6 +35,26 @@ impl From<shrimp_client::ClientError> for CoreError {
     }
 }
 
+impl From<shrimp_library::LibraryError> for CoreError {
+    fn from(error: shrimp_library::LibraryError) -> Self {
+        let api = crate::library::library_api_error(&error);
+        Self::Backend {
+            code: api.code,
+            message: api.message,
+        }
+    }
+}
+
+impl From<shrimp_playback::PlaybackError> for CoreError {
+    fn from(error: shrimp_playback::PlaybackError) -> Self {
+        let api = crate::player::playback_api_error(&error);
+        Self::Backend {
+            code: api.code,
+            message: api.message,
+        }
+    }
+}
+
 impl CoreError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::Invalid(message.into())

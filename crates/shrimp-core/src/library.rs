@@ -7,8 +7,14 @@ use std::path::{Path, PathBuf};
 
 use shrimp_api::{ApiError, ErrorCode};
 pub use shrimp_library::{
-    Album, LibraryError, LibraryTrackId, ReplayGain, ScanOptions, ScanProgressed, ScanReport,
-    Track, TrackStatus, UnreadableFile,
+    Album, ArtistSummary, LibraryError, LibraryTrackId, ListedTrack, PlaylistId, ReplayGain,
+    ScanOptions, ScanProgressed, ScanReport, Track, TrackFilter, TrackSort, TrackStatus,
+    UnreadableFile,
+};
+
+pub use crate::library_view::{
+    AlbumKey, AlbumView, ArtistView, LibraryTrackView, PlaylistView, ScanSummary, TrackListPage,
+    TrackListQuery, UnreadableView,
 };
 
 use crate::AppPaths;

@@ -4,7 +4,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::{AppPaths, CoreError, Market, Player, PlayerSettings};
+use crate::folders::Folders;
+use crate::queue::{SavedQueue, SharedQueue};
+use crate::{AppPaths, CoreError, Library, Market, Player, PlayerSettings};
 
 /// The running application: what the shell holds and calls into.
 #[derive(Debug)]
@@ -13,6 +15,10 @@ pub struct Core {
     started: Instant,
     market: Arc<Market>,
     player: Mutex<Option<Arc<Player>>>,
+    pub(crate) library: tokio::sync::OnceCell<Library>,
+    pub(crate) queue: SharedQueue,
+    pub(crate) folders: Mutex<Folders>,
+    pub(crate) watches: Mutex<Vec<shrimp_library::FolderWatch>>,
 }
 
 /// A snapshot of the core's health, shown in the app's status line.
@@ -39,9 +45,13 @@ impl Core {
         tracing::info!(data_dir = %paths.data_dir().display(), "core opened");
         Ok(Self {
             market: Market::new(&paths),
+            queue: Arc::new(Mutex::new(SavedQueue::load(paths.data_dir()))),
+            folders: Mutex::new(Folders::load(paths.data_dir())),
             paths,
             started: Instant::now(),
             player: Mutex::default(),
+            library: tokio::sync::OnceCell::new(),
+            watches: Mutex::default(),
         })
     }
 
@@ -61,6 +71,11 @@ impl Core {
             })?,
         );
         *slot = Some(player.clone());
+        crate::queue::follow(
+            player.subscribe(),
+            Arc::clone(&self.queue),
+            self.paths.data_dir().to_owned(),
+        );
         Ok((player, true))
     }
 

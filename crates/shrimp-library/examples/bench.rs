@@ -7,7 +7,12 @@
 //! - `search`: search latency p50/p99 over a synthetic library of N tracks with Latin and
 //!   Chinese titles.
 //!
-//! `cargo run --release -p shrimp-library --example bench -- [scan|search|all] [--files N]
+//! - `browse`: what a virtualized list of N tracks costs: a window of 100 rows at a random
+//!   offset (scrolling), sorted by artist or title, plus the count, and the same while a
+//!   search narrows the list; against loading the whole list at once (what a list that is
+//!   not windowed would do), measured in the same run.
+//!
+//! `cargo run --release -p shrimp-library --example bench -- [scan|search|browse|all] [--files N]
 //! [--tracks N] [--dir DIR]`
 
 #![allow(
@@ -45,7 +50,7 @@ fn parse_args() -> Result<Args> {
             "--files" => args.files = it.next().context("--files N")?.parse()?,
             "--tracks" => args.tracks = it.next().context("--tracks N")?.parse()?,
             "--dir" => args.dir = Some(it.next().context("--dir DIR")?.into()),
-            "scan" | "search" | "all" => args.what = a,
+            "scan" | "search" | "browse" | "all" => args.what = a,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -62,6 +67,9 @@ async fn main() -> Result<()> {
     }
     if matches!(args.what.as_str(), "search" | "all") {
         bench_search(&work.join("search"), args.tracks).await?;
+    }
+    if matches!(args.what.as_str(), "browse" | "all") {
+        bench_browse(&work.join("browse"), args.tracks).await?;
     }
     Ok(())
 }
@@ -470,6 +478,99 @@ async fn bench_search(dir: &Path, tracks: usize) -> Result<()> {
             ms(*times.last().unwrap_or(&Duration::ZERO)),
         );
     }
+    library.close().await;
+    Ok(())
+}
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    let i = ((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1;
+    times[i]
+}
+
+async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
+    use shrimp_library::{TrackFilter, TrackSort, TrackStatus};
+    println!("== browse: a virtualized list of {tracks} tracks, 100 rows a window ==");
+    let _ = std::fs::remove_dir_all(dir);
+    let paths = LibraryPaths::in_dir(dir);
+    Library::open(&paths).await?.close().await;
+    fill_library(&paths.database, tracks).await?;
+    let library = Library::open(&paths).await?;
+    library.rebuild_search_index().await?;
+
+    // Reference: the whole list at once.
+    library.tracks(TrackStatus::Ok).await?;
+    let mut whole = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let n = library.tracks(TrackStatus::Ok).await?.len();
+        whole.push(start.elapsed());
+        assert_eq!(n, tracks);
+    }
+    let whole = percentile(&mut whole, 0.5);
+    println!(
+        "reference: loading all {tracks} rows at once       p50 {:>8.3} ms",
+        ms(whole)
+    );
+
+    let mut rng = Rng(11);
+    let everything = TrackFilter::default();
+    for (label, sort) in [
+        ("by artist", TrackSort::Artist),
+        ("by title", TrackSort::Title),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..300 {
+            let offset = rng.next() % tracks.max(1) as u64;
+            let start = Instant::now();
+            library.count_tracks(&everything).await?;
+            let rows = library
+                .track_window(&everything, sort, false, offset, 100)
+                .await?;
+            times.push(start.elapsed());
+            assert!(!rows.is_empty());
+        }
+        let p50 = percentile(&mut times, 0.5);
+        let p99 = percentile(&mut times, 0.99);
+        println!(
+            "scroll {label:<10} window + count   p50 {:>8.3} ms  p99 {:>8.3} ms  ratio p99/whole list {:.3}",
+            ms(p50),
+            ms(p99),
+            p99.as_secs_f64() / whole.as_secs_f64()
+        );
+    }
+    let mut times = Vec::new();
+    for text in [
+        "l",
+        "lo",
+        "lov",
+        "love",
+        "周",
+        "周杰",
+        "周杰伦",
+        "golden river",
+    ] {
+        let filter = TrackFilter {
+            text: text.to_owned(),
+            ..TrackFilter::default()
+        };
+        for _ in 0..20 {
+            let start = Instant::now();
+            library.count_tracks(&filter).await?;
+            library
+                .track_window(&filter, TrackSort::Artist, false, 0, 100)
+                .await?;
+            times.push(start.elapsed());
+        }
+    }
+    let p50 = percentile(&mut times, 0.5);
+    let p99 = percentile(&mut times, 0.99);
+    println!(
+        "search as you type, first window + count p50 {:>8.3} ms  p99 {:>8.3} ms  ratio p99/whole list {:.3}",
+        ms(p50),
+        ms(p99),
+        p99.as_secs_f64() / whole.as_secs_f64()
+    );
     library.close().await;
     Ok(())
 }

@@ -11,6 +11,7 @@
 //! in, and the clock for play history comes from the caller. Its only workspace dependency is
 //! `shrimp-domain` for order, shop and track ids.
 
+pub mod browse;
 pub mod cover;
 pub mod download;
 mod error;
@@ -23,6 +24,7 @@ pub mod store;
 mod tags;
 pub mod watch;
 
+pub use browse::{ArtistSummary, ListedTrack, TrackFilter, TrackSort};
 pub use download::{DownloadError, DownloadEvent, DownloadOptions, DownloadRequest};
 pub use error::{LibraryError, Result};
 pub use playlist::{M3uImported, PlaylistSummary};

@@ -122,7 +122,7 @@ impl Library {
 }
 
 /// A term as an FTS5 string: quoted, so operators and punctuation are just text.
-fn quote(term: &str) -> String {
+pub(crate) fn quote(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 

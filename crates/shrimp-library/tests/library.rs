@@ -816,3 +816,101 @@ async fn a_download_cut_short_resumes_on_the_next_call_from_its_part_file() {
     assert_eq!(again, path);
     assert_eq!(server.ranges.lock().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_track_window_is_sorted_filtered_and_searched_in_sql_with_its_total() {
+    use shrimp_library::{TrackFilter, TrackSort};
+    let data = TempDir::new().unwrap();
+    let root = music(&data);
+    let names = [
+        ("Alpha Song", "Bei", "One"),
+        ("Charlie", "Ann", "Two"),
+        ("Bravo Night", "Ann", "Two"),
+        ("晴天", "周杰伦", "叶惠美"),
+    ];
+    for (i, &(title, artist, album)) in names.iter().enumerate() {
+        let tags = Tags {
+            title,
+            artist,
+            album,
+            album_artist: artist,
+            track: u32::try_from(i).unwrap() + 1,
+            year: 2020,
+            genre: "Pop",
+        };
+        support::tagged("flac", &tags, &root.join(format!("{i}.flac")));
+    }
+    std::fs::write(root.join("broken.flac"), b"not audio").unwrap();
+    let library = open(&data).await;
+    scan(&library, &root).await;
+
+    let all = TrackFilter::default();
+    assert_eq!(
+        library.count_tracks(&all).await.unwrap(),
+        4,
+        "the broken file is not listed"
+    );
+    let titles = |rows: Vec<shrimp_library::ListedTrack>| -> Vec<String> {
+        rows.into_iter().map(|r| r.track.title).collect()
+    };
+    let by_title = library
+        .track_window(&all, TrackSort::Title, false, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(by_title),
+        ["Alpha Song", "Bravo Night", "Charlie", "晴天"]
+    );
+    let second_page = library
+        .track_window(&all, TrackSort::Title, true, 1, 2)
+        .await
+        .unwrap();
+    assert_eq!(titles(second_page), ["Charlie", "Bravo Night"]);
+
+    let search = TrackFilter {
+        text: "night".into(),
+        ..TrackFilter::default()
+    };
+    assert_eq!(library.count_tracks(&search).await.unwrap(), 1);
+    let short = TrackFilter {
+        text: "晴".into(),
+        ..TrackFilter::default()
+    };
+    let found = library
+        .track_window(&short, TrackSort::Artist, false, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(titles(found), ["晴天"]);
+    let by_artist = TrackFilter {
+        artist: Some("ann".into()),
+        ..TrackFilter::default()
+    };
+    let ann = library
+        .track_window(&by_artist, TrackSort::Album, false, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(ann),
+        ["Charlie", "Bravo Night"],
+        "album order: track numbers"
+    );
+    let artists = library.artist_summaries().await.unwrap();
+    assert_eq!(artists.len(), 3);
+    assert_eq!((artists[0].name.as_str(), artists[0].tracks), ("Ann", 2));
+
+    let ids: Vec<_> = library
+        .track_window(&all, TrackSort::Title, true, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.track.id)
+        .collect();
+    let unknown: shrimp_library::LibraryTrackId = "t_nope".parse().unwrap();
+    let asked = [ids[2].clone(), unknown, ids[0].clone()];
+    let queue = library.tracks_by_ids(&asked).await.unwrap();
+    assert_eq!(
+        titles(queue),
+        ["Bravo Night", "晴天"],
+        "asked order, unknown ids left out"
+    );
+}

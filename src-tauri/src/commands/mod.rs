@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod dashboard;
 pub mod downloads;
+pub mod library;
 pub mod player;
 pub mod shop;
 pub mod store;

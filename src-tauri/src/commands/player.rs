@@ -1,10 +1,10 @@
-//! Playback through the engine (never the webview): store previews now, the library next.
+//! Playback through the engine (never the webview): store previews and the library's queue.
 
 use std::sync::{Arc, OnceLock};
 
 use shrimp_api::{ApiError, ErrorCode};
-use shrimp_core::{Core, Player, PlayerEvent, PlayerStatus};
-use tauri::{AppHandle, Runtime, State};
+use shrimp_core::{Core, Player, PlayerEvent, PlayerStatus, QueueView, RepeatMode};
+use tauri::{AppHandle, Manager as _, Runtime, State};
 use tauri_specta::Event as _;
 
 use super::{CoreState, api_error};
@@ -28,6 +28,8 @@ impl PlayerBridge {
     pub fn connect<R: Runtime>(&self, app: &AppHandle<R>) {
         let app = app.clone();
         let _ = self.emit.set(Arc::new(move |event| {
+            app.state::<crate::media_controls::OsMediaControls>()
+                .publish(&app, &event);
             if let Err(error) = PlayerEventReceived(event).emit(&app) {
                 tracing::warn!(%error, "cannot send a player event to the window");
             }
@@ -78,15 +80,142 @@ pub async fn play_preview(
     player.play(vec![file], 0).map_err(|error| playback(&error))
 }
 
-/// Pauses or resumes.
+/// Pauses or resumes; after a restart, starts the saved queue where it was left.
 #[tauri::command]
 #[specta::specta]
 pub fn player_toggle(
     state: State<'_, CoreState>,
     bridge: State<'_, PlayerBridge>,
 ) -> Result<(), ApiError> {
-    let player = bridge.player(state.get()?)?;
-    player.toggle().map_err(|error| playback(&error))
+    let core = state.get()?;
+    bridge.player(core)?;
+    core.toggle_playback().map_err(|error| api_error(&error))
+}
+
+/// Replaces the queue with library tracks and plays from `track_ids[start]`.
+#[tauri::command]
+#[specta::specta]
+pub async fn player_play_tracks(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    track_ids: Vec<String>,
+    start: u32,
+) -> Result<(), ApiError> {
+    let core = state.get()?;
+    bridge.player(core)?;
+    core.play_tracks(&track_ids, start)
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// The play queue, its current entry and position (restored after a restart).
+#[tauri::command]
+#[specta::specta]
+pub async fn player_queue(state: State<'_, CoreState>) -> Result<QueueView, ApiError> {
+    state
+        .get()?
+        .queue_view()
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// Moves queue entry `from` to `to`; what is playing carries on.
+#[tauri::command]
+#[specta::specta]
+pub fn player_move_in_queue(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    from: u32,
+    to: u32,
+) -> Result<(), ApiError> {
+    let core = state.get()?;
+    bridge.player(core)?;
+    core.move_in_queue(from, to)
+        .map_err(|error| api_error(&error))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_next(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+) -> Result<(), ApiError> {
+    bridge
+        .player(state.get()?)?
+        .next()
+        .map_err(|error| playback(&error))
+}
+
+/// Back to the start of the track, or to the previous one near its start.
+#[tauri::command]
+#[specta::specta]
+pub fn player_previous(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+) -> Result<(), ApiError> {
+    bridge
+        .player(state.get()?)?
+        .previous()
+        .map_err(|error| playback(&error))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_seek(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    position_ms: u32,
+) -> Result<(), ApiError> {
+    bridge
+        .player(state.get()?)?
+        .seek(std::time::Duration::from_millis(u64::from(position_ms)))
+        .map_err(|error| playback(&error))
+}
+
+/// Linear volume, `0.0..=1.0`.
+#[tauri::command]
+#[specta::specta]
+pub fn player_set_volume(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    volume: f32,
+) -> Result<(), ApiError> {
+    if !(0.0..=1.0).contains(&volume) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "the volume goes from 0 to 1",
+        ));
+    }
+    bridge
+        .player(state.get()?)?
+        .set_volume(volume)
+        .map_err(|error| playback(&error))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_set_shuffle(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    on: bool,
+) -> Result<(), ApiError> {
+    bridge
+        .player(state.get()?)?
+        .set_shuffle(on)
+        .map_err(|error| playback(&error))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_set_repeat(
+    state: State<'_, CoreState>,
+    bridge: State<'_, PlayerBridge>,
+    mode: RepeatMode,
+) -> Result<(), ApiError> {
+    bridge
+        .player(state.get()?)?
+        .set_repeat(mode)
+        .map_err(|error| playback(&error))
 }
 
 #[tauri::command]

@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from "react-router";
 import logo from "../assets/logo.svg";
+import { NowPlayingBar } from "../features/player/NowPlayingBar";
 import { PurchaseProvider } from "../features/store/purchase";
 import { type MessageKey, useI18n } from "../i18n";
 import { useBackendStatus } from "../ipc";
@@ -52,6 +53,7 @@ export function Shell() {
           </PurchaseProvider>
         </main>
       </div>
+      <NowPlayingBar />
       <StatusLine />
     </div>
   );

@@ -13,7 +13,7 @@ export function Cover({
   title,
   size = "md",
 }: {
-  kind: "track" | "release";
+  kind: "track" | "release" | "library";
   id: string;
   hasCover: boolean;
   title: string;

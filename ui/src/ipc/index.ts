@@ -30,7 +30,7 @@ import {
   queryKeys,
   type UploadProgressMap,
 } from "./keys";
-import { applyBackendStatus, invalidateAllButStatus, markWatched } from "./live";
+import { applyBackendStatus, invalidateAllButStatus, markWatched, nowPlayingOf } from "./live";
 
 // What Rust sends is what the UI reads: the generated `_Serialize` shapes, under plain names.
 export type {
@@ -80,7 +80,14 @@ export type {
   UploadRefusal,
   UserView_Serialize as UserView,
 } from "./bindings";
-export { type FeedSale, type NowPlaying, queryKeys, type UploadProgressMap } from "./keys";
+export {
+  type FeedSale,
+  libraryKeys,
+  type NowPlaying,
+  queryKeys,
+  type UploadProgressMap,
+} from "./keys";
+export * from "./library";
 
 /** A failed command, carrying the shared error code the UI branches on. */
 export class IpcError extends Error {
@@ -134,7 +141,7 @@ export function useAppStatus() {
 }
 
 /** The address of a cover image, served by the shell's `cover:` scheme. */
-export function coverUrl(kind: "track" | "release", id: string): string {
+export function coverUrl(kind: "track" | "release" | "library", id: string): string {
   // `convertFileSrc` percent-encodes its whole argument (a `/` included), so the id is
   // appended as its own path segment to keep the `kind/id` shape the scheme splits on.
   return `${convertFileSrc(kind, "cover")}/${encodeURIComponent(id)}`;
@@ -609,9 +616,16 @@ export { applyBackendStatus, applyIncomeEvent, useLiveEvents } from "./live";
 
 /** What the engine is playing, kept current by player events. */
 export function useNowPlaying() {
+  const client = useQueryClient();
   return useQuery({
     queryKey: queryKeys.nowPlaying,
-    queryFn: () => NOTHING_PLAYING,
+    // Asked once (a window opened or reloaded while something plays); events keep it current,
+    // and an event that arrived while asking is newer than the answer.
+    queryFn: async () => {
+      const status = await unwrap(commands.playerStatus()).then(nowPlayingOf, () => null);
+      const live = client.getQueryData<NowPlaying>(queryKeys.nowPlaying);
+      return live?.path ? live : (status ?? NOTHING_PLAYING);
+    },
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

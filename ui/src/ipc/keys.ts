@@ -28,9 +28,29 @@ export const queryKeys = {
   connection: ["connection"] as const,
 };
 
+/** The local library's data, all under one prefix so a scan can refresh it at once. */
+export const libraryKeys = {
+  all: ["library"] as const,
+  trackPage: (filter: object, page: number) => ["library", "tracks", filter, page] as const,
+  albums: ["library", "albums"] as const,
+  artists: ["library", "artists"] as const,
+  unreadable: ["library", "unreadable"] as const,
+  folders: ["library", "folders"] as const,
+  playlists: ["library", "playlists"] as const,
+  playlist: (id: string) => ["library", "playlists", id] as const,
+  lyrics: (trackId: string) => ["library", "lyrics", trackId] as const,
+  /** The scan in progress (filled by events). */
+  scan: ["library-scan"] as const,
+  /** The player's queue of library tracks. */
+  queue: ["player-queue"] as const,
+};
+
 /** What the engine is playing: a store preview is known by its track id. */
 export interface NowPlaying {
   trackId: string | null;
+  /** The queue entry being heard, and its file. */
+  index: number | null;
+  path: string | null;
   state: "stopped" | "playing" | "paused";
   positionMs: number;
   durationMs: number | null;
@@ -39,6 +59,8 @@ export interface NowPlaying {
 
 export const NOTHING_PLAYING: NowPlaying = {
   trackId: null,
+  index: null,
+  path: null,
   state: "stopped",
   positionMs: 0,
   durationMs: null,

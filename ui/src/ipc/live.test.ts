@@ -71,6 +71,8 @@ describe("player events", () => {
     now = applyPlayerEvent(now, { type: "positionChanged", index: 0, positionMs: 1200 });
     expect(now).toEqual({
       trackId: "trk_1",
+      index: 0,
+      path: "/d/cache/previews/trk_1.wav",
       state: "playing",
       positionMs: 1200,
       durationMs: 30_000,

@@ -8,6 +8,7 @@ import {
   events,
   type IncomeEvent,
   type PlayerEvent_Serialize as PlayerEvent,
+  type PlayerStatus_Serialize as PlayerStatus,
 } from "./bindings";
 import {
   type FeedSale,
@@ -16,6 +17,7 @@ import {
   queryKeys,
   type UploadProgressMap,
 } from "./keys";
+import { type FeedSale, libraryKeys, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
 
 /** How many live sales the feed keeps. */
 const FEED_LENGTH = 50;
@@ -125,6 +127,9 @@ export function useLiveEvents(): void {
           applyPlayerEvent(now ?? NOTHING_PLAYING, payload),
         ),
       ),
+      events.libraryScanProgressed.listen(({ payload }) =>
+        client.setQueryData(libraryKeys.scan, payload),
+      ),
     ].map((listen) =>
       listen.catch((error: unknown) => {
         console.warn("cannot listen to Rust's events", error);
@@ -146,6 +151,19 @@ export function previewTrackId(path: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** What the engine last reported, for a view that opens late. */
+export function nowPlayingOf(status: PlayerStatus): NowPlaying {
+  return {
+    trackId: status.path ? previewTrackId(status.path) : null,
+    index: status.index,
+    path: status.path,
+    state: status.state,
+    positionMs: status.positionMs,
+    durationMs: status.durationMs,
+    error: null,
+  };
+}
+
 /** Folds one engine event into what the UI shows as playing. */
 export function applyPlayerEvent(now: NowPlaying, event: PlayerEvent): NowPlaying {
   switch (event.type) {
@@ -160,6 +178,8 @@ export function applyPlayerEvent(now: NowPlaying, event: PlayerEvent): NowPlayin
       return {
         ...now,
         trackId: previewTrackId(event.path),
+        index: event.index,
+        path: event.path,
         durationMs: event.durationMs,
         positionMs: 0,
       };

@@ -49,6 +49,16 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
     downloaded_tracks: () => [],
     watch_income: () => null,
     connection: () => ({ remembered: null, persistence: { mode: "persistent" } }),
+    player_queue: () => ({ tracks: [], index: null, positionMs: 0 }),
+    player_status: () => ({
+      state: "stopped",
+      index: null,
+      path: null,
+      durationMs: null,
+      positionMs: 0,
+      device: null,
+    }),
+    library_tracks: () => ({ total: 0, offset: 0, tracks: [] }),
     ...handlers,
   };
   mockCommands(

@@ -1,0 +1,160 @@
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { CommandFailure, emitEvent } from "../../ipc/testing";
+import { forever, mockApp, renderApp } from "../../test/render";
+import { libraryTrack } from "../library/fixtures";
+import { shortcutFor } from "./shortcuts";
+
+const restored = () => ({
+  tracks: [libraryTrack(1), libraryTrack(2, { title: "晴天" })],
+  index: 1,
+  positionMs: 65_000,
+});
+
+describe("the now-playing bar", () => {
+  it("is quiet while the queue loads and when nothing is queued", async () => {
+    mockApp({ player_queue: () => forever() });
+    renderApp("/store/orders");
+    expect((await screen.findByTestId("now-playing-title")).textContent).toBe("Nothing playing");
+    expect((screen.getByTestId("player-toggle") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("shows the queue restored after a restart, where it was left", async () => {
+    const user = userEvent.setup();
+    const log = mockApp({ player_queue: restored, player_toggle: () => null });
+    renderApp("/store/orders");
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("晴天"));
+    expect(screen.getByTestId("now-playing-position").textContent).toBe("1:05");
+    await user.click(screen.getByTestId("player-toggle"));
+    expect(log.count("player_toggle")).toBe(1);
+  });
+
+  it("follows the engine's events", async () => {
+    mockApp({ player_queue: restored });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    await emitEvent("player-event-received", {
+      type: "trackChanged",
+      index: 0,
+      path: "/music/1.flac",
+      durationMs: 181_000,
+    });
+    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await emitEvent("player-event-received", {
+      type: "positionChanged",
+      index: 0,
+      positionMs: 3000,
+    });
+    expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1");
+    await waitFor(() =>
+      expect(screen.getByTestId("now-playing-position").textContent).toBe("0:03"),
+    );
+    expect(screen.getByTestId("player-toggle").getAttribute("aria-label")).toBe("Pause");
+  });
+
+  it("shows what plays in a window opened late (asked from Rust, not waited for)", async () => {
+    mockApp({
+      player_queue: restored,
+      player_status: () => ({
+        state: "playing",
+        index: 0,
+        path: "/music/1.flac",
+        durationMs: 181_000,
+        positionMs: 42_000,
+        device: "pulse",
+      }),
+    });
+    renderApp("/store/orders");
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
+    expect(screen.getByTestId("now-playing-position").textContent).toBe("0:42");
+    expect(screen.getByTestId("player-toggle").getAttribute("data-state")).toBe("playing");
+  });
+
+  it("shows the queue and moves an entry", async () => {
+    const user = userEvent.setup();
+    let queue = restored();
+    const log = mockApp({
+      player_queue: () => queue,
+      player_move_in_queue: () => {
+        queue = { ...queue, tracks: [...queue.tracks].reverse(), index: 0 };
+        return null;
+      },
+    });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    await user.click(screen.getByTestId("player-queue"));
+    const [down] = await screen.findAllByRole("button", { name: "Move down" });
+    await user.click(down as HTMLElement);
+    expect(log.argsOf("player_move_in_queue")[0]).toEqual({ from: 0, to: 1 });
+    await waitFor(() =>
+      expect(screen.getAllByTestId("queue-entry-title").map((e) => e.textContent)).toEqual([
+        "晴天",
+        "Song 1",
+      ]),
+    );
+  });
+
+  it("shows synced lyrics at the position, or says there are none", async () => {
+    const user = userEvent.setup();
+    mockApp({
+      player_queue: restored,
+      library_lyrics: () => "[00:10.00]early\n[01:00.00]now\n[02:00.00]later",
+    });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    await user.click(screen.getByTestId("player-lyrics"));
+    const current = await screen.findByText("now");
+    expect(current.getAttribute("aria-current")).toBe("true");
+  });
+
+  it("explains a failed command", async () => {
+    const user = userEvent.setup();
+    mockApp({
+      player_queue: restored,
+      player_toggle: () => {
+        throw new CommandFailure({ code: "unavailable", message: "no audio device" });
+      },
+    });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    await user.click(screen.getByTestId("player-toggle"));
+    expect((await screen.findByRole("alert")).textContent).toContain("cannot be reached");
+  });
+
+  it("answers the keyboard: space plays, ? shows the shortcuts", async () => {
+    const log = mockApp({ player_queue: restored, player_toggle: () => null });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    fireEvent.keyDown(window, { key: " " });
+    await waitFor(() => expect(log.count("player_toggle")).toBe(1));
+    fireEvent.keyDown(window, { key: "?" });
+    expect(await screen.findByTestId("shortcuts-help")).toBeTruthy();
+  });
+});
+
+describe("shortcuts", () => {
+  const key = (k: string, extra: Partial<KeyboardEvent> = {}) =>
+    shortcutFor({
+      key: k,
+      ctrlKey: false,
+      metaKey: false,
+      shiftKey: false,
+      altKey: false,
+      target: document.body,
+      ...extra,
+    });
+
+  it("map keys to actions and leave typing alone", () => {
+    expect(key(" ")).toBe("toggle");
+    expect(key("ArrowRight")).toBe("seekForward");
+    expect(key("ArrowLeft", { shiftKey: true })).toBe("previous");
+    expect(key("ArrowUp", { ctrlKey: true })).toBe("volumeUp");
+    expect(key("f", { ctrlKey: true })).toBe("focusSearch");
+    expect(key("/")).toBe("focusSearch");
+    const input = document.createElement("input");
+    expect(key(" ", { target: input })).toBeNull();
+    expect(key("f", { ctrlKey: true, target: input })).toBe("focusSearch");
+    expect(key("ArrowUp")).toBeNull();
+  });
+});
