@@ -45,45 +45,6 @@ impl Folders {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folders_are_added_once_and_remembered() {
-        let temp = tempfile::tempdir().unwrap();
-        let mut folders = Folders::load(temp.path());
-        assert!(folders.folders.is_empty());
-        assert!(folders.add(Path::new("/music"), temp.path()).unwrap());
-        assert!(!folders.add(Path::new("/music"), temp.path()).unwrap());
-        assert_eq!(
-            Folders::load(temp.path()).folders,
-            [PathBuf::from("/music")]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_path_that_is_not_a_folder_is_refused_and_not_remembered() {
-        let temp = tempfile::tempdir().unwrap();
-        let core = crate::Core::open(
-            crate::AppPaths::resolve(Some(temp.path().join("data")), None, None).unwrap(),
-        )
-        .unwrap();
-        let file = temp.path().join("song.flac");
-        std::fs::write(&file, b"x").unwrap();
-        for bad in [file, temp.path().join("nowhere")] {
-            let error = core.add_library_folder(&bad, |_| {}).await.unwrap_err();
-            assert_eq!(error.code(), shrimp_api::ErrorCode::InvalidInput, "{error}");
-        }
-        assert!(core.library_folders().is_empty());
-        let music = temp.path().join("music");
-        std::fs::create_dir(&music).unwrap();
-        let summary = core.add_library_folder(&music, |_| {}).await.unwrap();
-        assert_eq!(summary.added, 0);
-        assert_eq!(core.library_folders(), [music.display().to_string()]);
-    }
-}
-
 impl crate::Core {
     /// The local library, opened on first use; the folders added before are watched from then.
     pub async fn library(&self) -> Result<&crate::Library, crate::CoreError> {
@@ -150,5 +111,44 @@ impl crate::Core {
                 .push(watch),
             Err(error) => tracing::warn!(%error, "cannot watch the music folders"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_added_once_and_remembered() {
+        let temp = tempfile::tempdir().unwrap();
+        let mut folders = Folders::load(temp.path());
+        assert!(folders.folders.is_empty());
+        assert!(folders.add(Path::new("/music"), temp.path()).unwrap());
+        assert!(!folders.add(Path::new("/music"), temp.path()).unwrap());
+        assert_eq!(
+            Folders::load(temp.path()).folders,
+            [PathBuf::from("/music")]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_path_that_is_not_a_folder_is_refused_and_not_remembered() {
+        let temp = tempfile::tempdir().unwrap();
+        let core = crate::Core::open(
+            crate::AppPaths::resolve(Some(temp.path().join("data")), None, None).unwrap(),
+        )
+        .unwrap();
+        let file = temp.path().join("song.flac");
+        std::fs::write(&file, b"x").unwrap();
+        for bad in [file, temp.path().join("nowhere")] {
+            let error = core.add_library_folder(&bad, |_| {}).await.unwrap_err();
+            assert_eq!(error.code(), shrimp_api::ErrorCode::InvalidInput, "{error}");
+        }
+        assert!(core.library_folders().is_empty());
+        let music = temp.path().join("music");
+        std::fs::create_dir(&music).unwrap();
+        let summary = core.add_library_folder(&music, |_| {}).await.unwrap();
+        assert_eq!(summary.added, 0);
+        assert_eq!(core.library_folders(), [music.display().to_string()]);
     }
 }

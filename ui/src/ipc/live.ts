@@ -12,12 +12,12 @@ import {
 } from "./bindings";
 import {
   type FeedSale,
+  libraryKeys,
   NOTHING_PLAYING,
   type NowPlaying,
   queryKeys,
   type UploadProgressMap,
 } from "./keys";
-import { type FeedSale, libraryKeys, NOTHING_PLAYING, type NowPlaying, queryKeys } from "./keys";
 
 /** How many live sales the feed keeps. */
 const FEED_LENGTH = 50;

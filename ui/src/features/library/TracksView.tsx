@@ -201,7 +201,7 @@ function TrackRow({
         )}
       </span>
       <span className="row-duration">
-        {track.durationMs === null ? "" : formatClock(track.durationMs)}
+        {track.durationMs == null ? "" : formatClock(track.durationMs)}
       </span>
       <span className="row-actions">
         <button

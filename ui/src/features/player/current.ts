@@ -20,7 +20,7 @@ export function currentOf(now: NowPlaying, queue: QueueView | undefined): Curren
       preview: false,
       index: now.index,
       positionMs: now.positionMs,
-      durationMs: now.durationMs ?? live.durationMs,
+      durationMs: now.durationMs ?? live.durationMs ?? null,
     };
   }
   if (now.path !== null && now.state !== "stopped") {
@@ -39,7 +39,7 @@ export function currentOf(now: NowPlaying, queue: QueueView | undefined): Curren
       preview: false,
       index: queue?.index ?? null,
       positionMs: queue?.positionMs ?? 0,
-      durationMs: saved.durationMs,
+      durationMs: saved.durationMs ?? null,
     };
   }
   return { track: null, preview: false, index: null, positionMs: 0, durationMs: null };
