@@ -46,7 +46,7 @@ describe("the now-playing bar", () => {
       index: 0,
       positionMs: 3000,
     });
-    expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1");
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
     await waitFor(() =>
       expect(screen.getByTestId("now-playing-position").textContent).toBe("0:03"),
     );
