@@ -64,6 +64,36 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// Waits up to 20 s for the first element matching `css` to have text content that `wanted`
+/// accepts, read through the DOM like [`texts`].
+fn wait_text(
+    session: &Session,
+    css: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<String> {
+    wait_text_within(session, css, Duration::from_secs(20), wanted)
+}
+
+fn wait_text_within(
+    session: &Session,
+    css: &str,
+    timeout: Duration,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<String> {
+    let deadline = Instant::now() + timeout;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Some(text) = texts(session, css).into_iter().next() {
+            if wanted(&text) {
+                return Ok(text);
+            }
+            last = text;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    anyhow::bail!("timed out after {timeout:?} waiting for text of {css}; last seen: {last:?}")
+}
+
 /// The text content of every element matching `css`, in document order. (WebKit's WebDriver
 /// reports the rows of the virtualized list, which are positioned absolutely, as having no
 /// visible text, though they are on screen: the screenshots show them.)
@@ -211,21 +241,22 @@ fn scan_folder(app: &DesktopApp, folder: &Path) {
     click(session, "[data-testid=folder-add]");
     std::thread::sleep(Duration::from_secs(2));
     app.screenshot("library-folders-scanning-en").unwrap();
-    let done = session
-        .wait_for_text_within("[data-testid=scan-done]", Duration::from_mins(2), |t| {
-            t.contains("Scan finished")
-        })
-        .unwrap();
+    let done = wait_text_within(
+        session,
+        "[data-testid=scan-done]",
+        Duration::from_mins(2),
+        |t| t.contains("Scan finished"),
+    )
+    .unwrap();
     // The broken file is in the library as unreadable, so it counts among those added.
     assert!(
         done.contains("4 added") && done.contains("1 unreadable"),
         "{done}"
     );
-    let unreadable = session
-        .wait_for_text("[data-testid=unreadable-list]", |t| {
-            t.contains("broken.flac")
-        })
-        .unwrap();
+    let unreadable = wait_text(session, "[data-testid=unreadable-list]", |t| {
+        t.contains("broken.flac")
+    })
+    .unwrap();
     assert!(
         unreadable.len() > "broken.flac".len() + 10,
         "a reason is given: {unreadable}"
@@ -265,9 +296,10 @@ fn play_and_listen(app: &DesktopApp, pulse: &Pulse, bus: &Bus) {
     let session = &app.session;
     let since = mark(pulse);
     click(session, "[data-testid=library-play]");
-    session
-        .wait_for_text("[data-testid=now-playing-title]", |t| t == "Alpha Tone")
-        .unwrap();
+    wait_text(session, "[data-testid=now-playing-title]", |t| {
+        t == "Alpha Tone"
+    })
+    .unwrap();
     session
         .wait_for("[data-testid=player-toggle][data-state=playing]")
         .unwrap();
@@ -284,11 +316,10 @@ fn play_and_listen(app: &DesktopApp, pulse: &Pulse, bus: &Bus) {
 
     // Synced lyrics follow the position.
     click(session, "[data-testid=player-lyrics]");
-    session
-        .wait_for_text("[data-testid=lyrics] [aria-current=true]", |t| {
-            t == "Second line of Alpha"
-        })
-        .unwrap();
+    wait_text(session, "[data-testid=lyrics] [aria-current=true]", |t| {
+        t == "Second line of Alpha"
+    })
+    .unwrap();
     app.screenshot("player-lyrics-en").unwrap();
 
     // The queue: the second and third entries swap; Alpha keeps playing.
@@ -320,11 +351,10 @@ fn make_playlist(app: &DesktopApp) {
     click(session, "[data-testid=library-tab-playlists]");
     type_into(session, "[data-testid=playlist-name]", "Road trip 路");
     click(session, "[data-testid=playlist-create]");
-    session
-        .wait_for_text("[data-testid=playlist-item]", |t| {
-            t.contains("Road trip 路")
-        })
-        .unwrap();
+    wait_text(session, "[data-testid=playlist-item]", |t| {
+        t.contains("Road trip 路")
+    })
+    .unwrap();
     click(session, "[data-testid=library-tab-tracks]");
     for row in [0, 2] {
         wait_until("rows", Duration::from_secs(10), || {
@@ -366,9 +396,10 @@ fn make_playlist(app: &DesktopApp) {
     );
     app.screenshot("library-playlists-en").unwrap();
     click(session, "[data-testid=library-tab-albums]");
-    session
-        .wait_for_text("[data-testid=album-grid]", |t| t.contains("First Light"))
-        .unwrap();
+    wait_text(session, "[data-testid=album-grid]", |t| {
+        t.contains("First Light")
+    })
+    .unwrap();
     app.screenshot("library-albums-en").unwrap();
 }
 
@@ -384,16 +415,15 @@ fn chinese_screens(app: &DesktopApp) {
         ("folders", "folders"),
     ] {
         go(session, &format!("#/library?view={tab}"));
-        session
-            .wait_for_text("[data-testid=library-page] h1", |t| t == "音乐库")
-            .unwrap();
+        wait_text(session, "[data-testid=library-page] h1", |t| t == "音乐库").unwrap();
         std::thread::sleep(Duration::from_millis(600));
         app.screenshot(&format!("library-{name}-zh")).unwrap();
     }
     click(session, "[data-testid=player-help]");
-    session
-        .wait_for_text("[data-testid=shortcuts-help]", |t| t.contains("键盘快捷键"))
-        .unwrap();
+    wait_text(session, "[data-testid=shortcuts-help]", |t| {
+        t.contains("键盘快捷键")
+    })
+    .unwrap();
     app.screenshot("player-shortcuts-zh").unwrap();
 }
 
@@ -428,12 +458,14 @@ fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart()
     // After a restart the queue (as reordered) and the position in Alpha are back.
     let app = launch("library-restarted", &data_dir, &pulse, &bus);
     let session = &app.session;
-    session
-        .wait_for_text("[data-testid=now-playing-title]", |t| t == "Alpha Tone")
-        .unwrap();
-    let position = session
-        .wait_for_text("[data-testid=now-playing-position]", |t| t != "0:00")
-        .unwrap();
+    wait_text(session, "[data-testid=now-playing-title]", |t| {
+        t == "Alpha Tone"
+    })
+    .unwrap();
+    let position = wait_text(session, "[data-testid=now-playing-position]", |t| {
+        t != "0:00"
+    })
+    .unwrap();
     assert!(position.starts_with("0:"), "{position}");
     click(session, "[data-testid=player-queue]");
     wait_until("the restored queue", Duration::from_secs(10), || {
@@ -454,9 +486,10 @@ fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart()
     );
     // Next goes to the reordered second entry.
     click(session, "[data-testid=player-next]");
-    session
-        .wait_for_text("[data-testid=now-playing-title]", |t| t == "Gamma Ray")
-        .unwrap();
+    wait_text(session, "[data-testid=now-playing-title]", |t| {
+        t == "Gamma Ray"
+    })
+    .unwrap();
     let since = mark(&pulse);
     std::thread::sleep(Duration::from_millis(1500));
     let frequency = heard_frequency(&pulse, since, 0.5);
