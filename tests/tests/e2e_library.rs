@@ -428,8 +428,9 @@ fn chinese_screens(app: &DesktopApp) {
 }
 
 #[test]
-#[ignore = "unfinished: passes the scan, unreadable list and search on the real app, then reads \
-            no now-playing title after Play (2026-11-25); run with --run-ignored to continue"]
+#[ignore = "unfinished: passes the scan, unreadable list and search on the real app, and the \
+            bar's title shows after Play; on a loaded machine it times out at search and it has \
+            not run to its end yet (2026-11-25); run with --run-ignored to continue"]
 fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart() {
     let root = tempfile::tempdir().unwrap();
     let folder = music_folder(root.path());
