@@ -148,17 +148,11 @@ impl Market {
         let bytes = self.client().await?.review_sample(id).await?;
         let extension = audio_extension(&bytes)
             .ok_or_else(|| CoreError::invalid("the sample is not a kind of audio the app plays"))?;
-        let folder = self.cache_folder().join("samples");
-        let path = folder.join(format!("{id}.{extension}"));
-        let storage = |source| CoreError::DataDir {
-            path: folder.clone(),
-            source,
-        };
-        tokio::fs::create_dir_all(&folder).await.map_err(storage)?;
-        // Written aside and renamed, so a half-written sample is never played.
-        let partial = path.with_extension("part");
-        tokio::fs::write(&partial, &bytes).await.map_err(storage)?;
-        tokio::fs::rename(&partial, &path).await.map_err(storage)?;
+        let path = self
+            .cache_folder()
+            .join("samples")
+            .join(format!("{id}.{extension}"));
+        crate::store::write_cache_file(&path, &bytes).await?;
         Ok(path)
     }
 }

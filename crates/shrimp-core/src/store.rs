@@ -164,16 +164,7 @@ impl Market {
                 "the backend sent a preview that is not audio",
             ));
         }
-        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let storage = |source| CoreError::DataDir {
-            path: folder.clone(),
-            source,
-        };
-        tokio::fs::create_dir_all(&folder).await.map_err(storage)?;
-        // Written aside and renamed, so a half-written preview is never played.
-        let partial = path.with_extension("part");
-        tokio::fs::write(&partial, &bytes).await.map_err(storage)?;
-        tokio::fs::rename(&partial, &path).await.map_err(storage)?;
+        write_cache_file(&path, &bytes).await?;
         Ok(path)
     }
 
@@ -205,4 +196,19 @@ fn media_type(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Writes `bytes` to `path` in the cache, creating its folder: written aside and renamed, so
+/// a half-written file is never played.
+pub(crate) async fn write_cache_file(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let storage = |source| CoreError::DataDir {
+        path: folder.clone(),
+        source,
+    };
+    tokio::fs::create_dir_all(&folder).await.map_err(storage)?;
+    let partial = path.with_extension("part");
+    tokio::fs::write(&partial, bytes).await.map_err(storage)?;
+    tokio::fs::rename(&partial, path).await.map_err(storage)?;
+    Ok(())
 }
