@@ -58,25 +58,26 @@ impl Session {
 
     /// The first element matching a CSS selector, if any.
     pub fn find(&self, css: &str) -> anyhow::Result<Option<Element>> {
-        let found = self.call(
-            "POST",
-            "/elements",
-            Some(&json!({"using": "css selector", "value": css})),
-        )?;
-        Ok(found
-            .as_array()
-            .and_then(|all| all.first())
-            .and_then(|element| element[ELEMENT_KEY].as_str())
-            .map(|id| Element(id.to_owned())))
+        Ok(self.find_all(css)?.into_iter().next())
     }
 
     /// Every element matching a CSS selector.
+    ///
+    /// WebKitWebDriver answers a search with "stale element reference" when React removes a
+    /// matching node while the search runs (a dialog closing, a list re-rendering); the
+    /// search is then simply asked again.
     pub fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
-        let found = self.call(
-            "POST",
-            "/elements",
-            Some(&json!({"using": "css selector", "value": css})),
-        )?;
+        let query = json!({"using": "css selector", "value": css});
+        let mut attempts = 0;
+        let found = loop {
+            match self.call("POST", "/elements", Some(&query)) {
+                Err(error) if is_stale(&error) && attempts < 20 => {
+                    attempts += 1;
+                    thread::sleep(Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         Ok(found
             .as_array()
             .into_iter()
@@ -84,6 +85,13 @@ impl Session {
             .filter_map(|element| element[ELEMENT_KEY].as_str())
             .map(|id| Element(id.to_owned()))
             .collect())
+    }
+
+    /// Waits until nothing matches `css` (a dialog closed, a row removed).
+    pub fn wait_gone(&self, css: &str) -> anyhow::Result<()> {
+        poll(&format!("{css} to go"), DEFAULT_WAIT, || {
+            Ok(self.find(css)?.is_none().then_some(()))
+        })
     }
 
     /// Waits for an element matching `css` to appear.
@@ -119,7 +127,11 @@ impl Session {
             let Some(element) = self.find(css)? else {
                 return Ok(None);
             };
-            last = self.text(&element)?;
+            // The element may be replaced between the search and the read: look again.
+            last = match self.text(&element) {
+                Err(error) if is_stale(&error) => return Ok(None),
+                read => read?,
+            };
             Ok(accept(&last).then(|| last.clone()))
         });
         found.with_context(|| format!("last text seen: {last:?}"))
@@ -202,6 +214,34 @@ fn poll<T>(
     }
 }
 
+/// An error the driver answered with, by its W3C error code.
+#[derive(Debug)]
+pub struct DriverError {
+    request: String,
+    status: u16,
+    code: String,
+    message: String,
+}
+
+impl std::fmt::Display for DriverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} failed ({}): {} {}",
+            self.request, self.status, self.code, self.message
+        )
+    }
+}
+
+impl std::error::Error for DriverError {}
+
+/// Whether the driver said an element reference no longer points into the page.
+pub fn is_stale(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<DriverError>()
+        .is_some_and(|driver| driver.code == "stale element reference")
+}
+
 /// Sends one WebDriver request and returns its `value`, turning WebDriver errors into errors.
 fn send(
     agent: &ureq::Agent,
@@ -225,11 +265,16 @@ fn send(
         .with_context(|| format!("reading the reply to {method} {url}"))?;
     let value = reply.get("value").cloned().unwrap_or(Value::Null);
     if !status.is_success() || value.get("error").is_some() {
-        bail!(
-            "{method} {url} failed ({status}): {} {}",
-            value["error"].as_str().unwrap_or("unknown error"),
-            value["message"].as_str().unwrap_or_default()
-        );
+        return Err(DriverError {
+            request: format!("{method} {url}"),
+            status: status.as_u16(),
+            code: value["error"]
+                .as_str()
+                .unwrap_or("unknown error")
+                .to_owned(),
+            message: value["message"].as_str().unwrap_or_default().to_owned(),
+        }
+        .into());
     }
     Ok(value)
 }

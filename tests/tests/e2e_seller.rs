@@ -189,7 +189,7 @@ fn review_reject_fix_and_approve(app: &DesktopApp) {
     click_in_item(session, "reject-button");
     type_into(session, "[data-testid=reject-reason]", REASON);
     click(session, "[data-testid=confirm-reject]");
-    wait_gone(session, "[data-testid=reject-dialog]");
+    session.wait_gone("[data-testid=reject-dialog]").unwrap();
 
     // The applicant reads the reason, fixes and resubmits.
     switch_persona(session, "listener", "Mei");
@@ -333,7 +333,7 @@ fn back_office(app: &DesktopApp, data_dir: &Path, runtime: &tokio::runtime::Runt
         session,
         "[data-testid=edit-track-dialog] button[type=submit]",
     );
-    wait_gone(session, "[data-testid=edit-track-dialog]");
+    session.wait_gone("[data-testid=edit-track-dialog]").unwrap();
     session
         .wait_for_text("[data-testid=my-track]", |text| text.contains("¥1.50"))
         .unwrap();
@@ -553,14 +553,6 @@ fn clear(session: &Session, css: &str) {
     // End, then as many backspaces as there are characters.
     let keys = format!("\u{E010}{}", "\u{E003}".repeat(length));
     session.type_text(&element, &keys).unwrap();
-}
-
-fn wait_gone(session: &Session, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while session.find(css).unwrap().is_some() {
-        assert!(Instant::now() < deadline, "{css} stayed");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// The inbox entry for this test's application.
