@@ -79,6 +79,16 @@ bench:
 	$(CARGO) run --release -p shrimp-library --example bench -- all
 	$(CARGO) run --release -p shrimp-synth --example bench_synth
 	$(CARGO) run --release -p shrimp-server --example bench_seed
+	$(MAKE) --no-print-directory bench-app
+
+## The release app's cold start and idle memory with a 100,000-track library against an empty
+## one, and its library scroll and search latency (needs the UI built and tauri-driver).
+.PHONY: bench-app
+bench-app: setup-test ui
+	$(CARGO) build --release -p shrimp-desktop
+	$(CARGO) build --release -p shrimp-library --example bench
+	# The example finds the release app and the library generator next to itself.
+	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_app
 
 clean:
 	$(CARGO) clean

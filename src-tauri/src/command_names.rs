@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "shop_page",
     "buy_track",
     "my_orders",
+    "payment_progress",
     "download_track",
     "downloaded_tracks",
     "play_download",
@@ -70,4 +71,6 @@ pub const COMMANDS: &[&str] = &[
     "player_set_volume",
     "player_set_shuffle",
     "player_set_repeat",
+    "open_mini_player",
+    "set_ui_language",
 ];

@@ -30,6 +30,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::store::shop_page,
             commands::store::buy_track,
             commands::store::my_orders,
+            commands::store::payment_progress,
             commands::downloads::download_track,
             commands::downloads::downloaded_tracks,
             commands::downloads::play_download,
@@ -81,6 +82,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::player::player_set_volume,
             commands::player::player_set_shuffle,
             commands::player::player_set_repeat,
+            commands::shell::open_mini_player::<R>,
+            commands::shell::set_ui_language::<R>,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,

@@ -12,6 +12,8 @@ mod covers;
 mod events;
 pub mod ipc;
 mod media_controls;
+mod mini_player;
+mod tray;
 mod window;
 
 use shrimp_core::{AppPaths, Core};
@@ -53,10 +55,11 @@ pub fn run() {
                 .connect(app.handle());
             app.state::<commands::library::ScanProgress>()
                 .connect(app.handle());
-            app.state::<media_controls::OsMediaControls>()
-                .attach(app.handle(), None);
             commands::backend::start(app.handle(), &app.state::<CoreState>());
             window::open_main(app, webview_dir)?;
+            app.state::<media_controls::OsMediaControls>()
+                .attach(app.handle(), window::native_handle(app));
+            tray::install(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!());

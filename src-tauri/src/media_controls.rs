@@ -11,6 +11,7 @@ use souvlaki::{
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::commands::CoreState;
+use crate::commands::player::PlayerBridge;
 
 /// The bus name: `org.mpris.MediaPlayer2.shrimp` on Linux.
 pub const DBUS_NAME: &str = "shrimp";
@@ -42,7 +43,7 @@ impl OsMediaControls {
             }
         };
         let handle = app.clone();
-        if let Err(error) = controls.attach(move |event| on_event(&handle, &event)) {
+        if let Err(error) = controls.attach(move |event| apply(&handle, &event)) {
             tracing::warn!(?error, "cannot attach the OS media controls");
             return;
         }
@@ -98,11 +99,19 @@ impl OsMediaControls {
     }
 }
 
-fn on_event<R: Runtime>(app: &AppHandle<R>, event: &MediaControlEvent) {
+/// Applies a media key, or the same action from the tray menu, to the player. The player is
+/// reached through the bridge, so a player that this starts still reports to the windows.
+pub fn apply<R: Runtime>(app: &AppHandle<R>, event: &MediaControlEvent) {
     let state = app.state::<CoreState>();
     let Ok(core) = state.get() else {
         return;
     };
+    if !matches!(event, MediaControlEvent::Raise)
+        && let Err(error) = app.state::<PlayerBridge>().player(core)
+    {
+        tracing::warn!(?error, ?event, "the player is not available");
+        return;
+    }
     let result = match event {
         MediaControlEvent::Toggle => core.toggle_playback(),
         MediaControlEvent::Play => {
@@ -124,6 +133,8 @@ fn on_event<R: Runtime>(app: &AppHandle<R>, event: &MediaControlEvent) {
         }
         MediaControlEvent::Raise => {
             if let Some(window) = app.get_webview_window("main") {
+                let _ = window.show();
+                let _ = window.unminimize();
                 let _ = window.set_focus();
             }
             Ok(())

@@ -22,3 +22,19 @@ pub fn open_main(app: &App, webview_dir: Option<PathBuf>) -> tauri::Result<()> {
     builder.build()?;
     Ok(())
 }
+
+/// The main window's native handle where the OS media controls need one (Windows' SMTC is
+/// tied to a window); elsewhere none is needed.
+#[cfg(windows)]
+pub fn native_handle(app: &App) -> Option<*mut std::ffi::c_void> {
+    use tauri::Manager as _;
+    let window = app.get_webview_window("main")?;
+    window.hwnd().ok().map(|hwnd| hwnd.0)
+}
+
+/// The main window's native handle where the OS media controls need one (Windows' SMTC is
+/// tied to a window); elsewhere none is needed.
+#[cfg(not(windows))]
+pub fn native_handle(_app: &App) -> Option<*mut std::ffi::c_void> {
+    None
+}

@@ -138,6 +138,36 @@ fn no_remote_origin_gets_ipc() {
 }
 
 #[test]
+fn the_mini_player_may_only_follow_and_steer_the_player() {
+    let capability = json_file("capabilities/mini-player.json");
+    assert_eq!(capability["windows"], serde_json::json!(["mini"]));
+    assert!(capability.get("remote").is_none());
+    let granted: Vec<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(granted.contains(&"allow-player-toggle"));
+    for permission in granted {
+        if let Some(command) = permission.strip_prefix("allow-") {
+            assert!(command.starts_with("player-"), "the mini player may {command}");
+            assert!(
+                COMMANDS.contains(&command.replace('-', "_").as_str()),
+                "{command} is no command"
+            );
+        } else {
+            assert!(permission.starts_with("core:event:allow-"), "{permission}");
+        }
+    }
+    let config = json_file("tauri.conf.json");
+    assert_eq!(
+        config["app"]["security"]["capabilities"],
+        serde_json::json!(["main-window", "mini-player"])
+    );
+}
+
+#[test]
 fn the_content_security_policy_is_strict() {
     let config = json_file("tauri.conf.json");
     let csp = &config["app"]["security"]["csp"];

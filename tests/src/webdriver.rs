@@ -179,6 +179,16 @@ impl Session {
         )
     }
 
+    /// Runs an asynchronous script: it gets a callback as its last argument and the call
+    /// returns what the script passes to it (for measuring inside the page).
+    pub fn execute_async(&self, script: &str, args: &[Value]) -> anyhow::Result<Value> {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(&json!({"script": script, "args": args})),
+        )
+    }
+
     /// Saves a PNG of the window to `path`.
     pub fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
         let value = self.call("GET", "/screenshot", None)?;

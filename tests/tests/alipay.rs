@@ -10,6 +10,9 @@ use std::sync::Arc;
 
 use shrimp_api::{ErrorCode, OrderStatus, PaymentStatus, PeriodStatus, ShopKindView};
 use shrimp_client::Client;
+use shrimp_core::checkout::QrMatrix;
+use shrimp_core::{AppPaths, Credentials, KeyringUnavailable, UnavailableKind};
+use shrimp_core::market::Market;
 use shrimp_domain::Fen;
 use shrimp_server::{AlipayProvider, Clock};
 use shrimp_tests::alipay_gateway::{self, AlipayGateway};
@@ -285,6 +288,84 @@ async fn payments_through_the_local_gateway(backend: Backend) {
         Fen(100 + 101 + 102)
     );
     assert_eq!(w.gateway.refused_requests(), 0);
+}
+
+/// Reads a QR code back from its modules the way a phone would: drawn as pixels with a
+/// quiet zone, then found and decoded by an independent reader (rqrr).
+fn read_qr(qr: &QrMatrix) -> String {
+    const SCALE: usize = 4;
+    const QUIET: usize = 4;
+    let width = qr.width as usize;
+    let side = (width + 2 * QUIET) * SCALE;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        let (mx, my) = (x / SCALE, y / SCALE);
+        let dark = (QUIET..QUIET + width).contains(&mx)
+            && (QUIET..QUIET + width).contains(&my)
+            && qr.dark[(my - QUIET) * width + (mx - QUIET)];
+        if dark { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    let (_, text) = grids[0].decode().unwrap();
+    text
+}
+
+/// The app's core against a server that takes Alipay: buying gives a pending order and a QR
+/// code that scans as the gateway's payment address; once the buyer pays, the core sees the
+/// payment as paid and the order as the buyer's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_shows_the_code_to_scan_and_learns_when_it_is_paid() {
+    let w = world(Backend::Sqlite).await;
+    let data = tempfile::tempdir().unwrap();
+    let paths = AppPaths::resolve(Some(data.path().to_path_buf()), None, None).unwrap();
+    paths.ensure().unwrap();
+    let market = Market::with_credentials(
+        &paths,
+        Credentials::until_quit(KeyringUnavailable::new(
+            UnavailableKind::NoService,
+            "tests keep the session in memory",
+        )),
+    );
+    market
+        .connect(&w.server.base_url, "buyer@a.test", story::PASSWORD)
+        .await
+        .unwrap();
+
+    let order = market.buy(&w.tracks[3], "app-attempt-1").await.unwrap();
+    assert_eq!(order.status, OrderStatus::Pending);
+    let waiting = market.payment(&order.id).await.unwrap();
+    assert_eq!(
+        (waiting.status, waiting.amount, waiting.provider.as_str()),
+        (PaymentStatus::Awaiting, Fen(103), "alipay")
+    );
+    let address = w.buyer.payment(&order.id).await.unwrap().qr_code.unwrap();
+    assert!(address.starts_with("https://qr.alipay.test/"), "{address}");
+    assert_eq!(read_qr(waiting.qr.as_ref().unwrap()), address);
+
+    // Scanned but not paid: still waiting, still the same code.
+    w.gateway.scan(&order.id).unwrap();
+    let scanned = market.payment(&order.id).await.unwrap();
+    assert_eq!(scanned.status, PaymentStatus::Awaiting);
+    assert_eq!(scanned.qr, waiting.qr);
+
+    let paid = w.gateway.pay(&order.id).unwrap();
+    assert_eq!(w.deliver(&paid).await, (200, "success".to_owned()));
+    let done = market.payment(&order.id).await.unwrap();
+    assert_eq!((done.status, done.qr), (PaymentStatus::Paid, None));
+    let mine = market.orders().await.unwrap();
+    assert!(
+        mine.iter()
+            .any(|o| o.id == order.id && o.status == OrderStatus::Paid),
+        "{mine:?}"
+    );
+
+    // Nobody follows another person's payment, and a malformed id never reaches the server.
+    let someone = story::account(&w.server, "someone@a.test").await.unwrap();
+    let theirs = someone.create_order(&w.tracks[4], "theirs-1").await.unwrap();
+    let refused = market.payment(&theirs.id).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NotFound);
+    let refused = market.payment("../orders").await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidInput);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

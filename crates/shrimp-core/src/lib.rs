@@ -7,6 +7,7 @@
 
 pub mod back_office;
 pub mod bench;
+pub mod checkout;
 mod connected;
 mod credentials;
 pub mod dashboard;

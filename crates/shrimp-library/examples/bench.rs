@@ -14,6 +14,9 @@
 //!
 //! `cargo run --release -p shrimp-library --example bench -- [scan|search|browse|all] [--files N]
 //! [--tracks N] [--dir DIR]`
+//!
+//! `… --example bench -- fill --tracks N --dir DATA_DIR` only fills the library of an app data
+//! folder with N synthetic tracks (for the app benchmark, tests/examples/bench_app.rs).
 
 #![allow(
     clippy::print_stdout,
@@ -50,7 +53,7 @@ fn parse_args() -> Result<Args> {
             "--files" => args.files = it.next().context("--files N")?.parse()?,
             "--tracks" => args.tracks = it.next().context("--tracks N")?.parse()?,
             "--dir" => args.dir = Some(it.next().context("--dir DIR")?.into()),
-            "scan" | "search" | "browse" | "all" => args.what = a,
+            "scan" | "search" | "browse" | "all" | "fill" => args.what = a,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -60,6 +63,10 @@ fn parse_args() -> Result<Args> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = parse_args()?;
+    if args.what == "fill" {
+        let dir = args.dir.context("fill needs --dir: the data folder to fill")?;
+        return fill_data_folder(&dir, args.tracks).await;
+    }
     let tmp = tempfile::TempDir::new()?;
     let work = args.dir.clone().unwrap_or_else(|| tmp.path().to_owned());
     if matches!(args.what.as_str(), "scan" | "all") {
@@ -71,6 +78,18 @@ async fn main() -> Result<()> {
     if matches!(args.what.as_str(), "browse" | "all") {
         bench_browse(&work.join("browse"), args.tracks).await?;
     }
+    Ok(())
+}
+
+/// Fills the library of the data folder `dir` (the app's layout) with `tracks` synthetic
+/// tracks, for measuring the app itself with a big library (tests/examples/bench_app.rs).
+async fn fill_data_folder(dir: &Path, tracks: usize) -> Result<()> {
+    let paths = LibraryPaths::in_dir(dir);
+    Library::open(&paths).await?.close().await;
+    fill_library(&paths.database, tracks).await?;
+    let library = Library::open(&paths).await?;
+    library.rebuild_search_index().await?;
+    library.close().await;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The store: front page, search, pages, buying.
 
 use shrimp_api::{ApiError, OrderView, ReleaseDetail, StoreHome, TrackView};
+use shrimp_core::checkout::PaymentProgress;
 use shrimp_core::store::{ShopPage, TrackPage};
 use tauri::State;
 
@@ -82,6 +83,21 @@ pub async fn buy_track(
         .get()?
         .market()
         .buy(&track_id, &attempt)
+        .await
+        .map_err(|error| api_error(&error))
+}
+
+/// Where a payment stands, with the QR code to scan while it waits for the buyer (Alipay).
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_progress(
+    state: State<'_, CoreState>,
+    id: String,
+) -> Result<PaymentProgress, ApiError> {
+    state
+        .get()?
+        .market()
+        .payment(&id)
         .await
         .map_err(|error| api_error(&error))
 }

@@ -88,3 +88,56 @@ export function ReceiptIcon() {
     </Icon>
   );
 }
+
+export function MiniPlayerIcon() {
+  return (
+    <Icon>
+      <rect x="3" y="4" width="18" height="14" rx="2" />
+      <rect x="11" y="11" width="8" height="5" rx="1" />
+    </Icon>
+  );
+}
+
+/** Filled transport glyphs for the mini player (drawn, so every font shows them). */
+function Glyph({ children, size = 22 }: { children: ReactNode; size?: number }) {
+  return (
+    <svg aria-hidden="true" width={size} height={size} viewBox="0 0 24 24" fill="currentColor">
+      {children}
+    </svg>
+  );
+}
+
+export function PlayGlyph() {
+  return (
+    <Glyph>
+      <path d="M8 5.5v13a1 1 0 0 0 1.5.86l10.2-6.5a1 1 0 0 0 0-1.72L9.5 4.64A1 1 0 0 0 8 5.5z" />
+    </Glyph>
+  );
+}
+
+export function PauseGlyph() {
+  return (
+    <Glyph>
+      <rect x="6.5" y="5" width="4" height="14" rx="1" />
+      <rect x="13.5" y="5" width="4" height="14" rx="1" />
+    </Glyph>
+  );
+}
+
+export function PreviousGlyph() {
+  return (
+    <Glyph size={18}>
+      <rect x="5" y="5" width="2.5" height="14" rx="1" />
+      <path d="M19 6.2v11.6a1 1 0 0 1-1.53.85L9.2 13.1a1.3 1.3 0 0 1 0-2.2l8.27-5.55A1 1 0 0 1 19 6.2z" />
+    </Glyph>
+  );
+}
+
+export function NextGlyph() {
+  return (
+    <Glyph size={18}>
+      <rect x="16.5" y="5" width="2.5" height="14" rx="1" />
+      <path d="M5 6.2v11.6a1 1 0 0 0 1.53.85l8.27-5.55a1.3 1.3 0 0 0 0-2.2L6.53 5.35A1 1 0 0 0 5 6.2z" />
+    </Glyph>
+  );
+}

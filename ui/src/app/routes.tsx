@@ -1,6 +1,7 @@
 import { Navigate, type RouteObject } from "react-router";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { LibraryPage } from "../features/library/LibraryPage";
+import { MiniPlayer } from "../features/player/MiniPlayer";
 import { ReviewPage } from "../features/review/ReviewPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { OpenShopPage } from "../features/shop/OpenShopPage";
@@ -16,6 +17,8 @@ import { Shell } from "./Shell";
 import { StartupGate } from "./StartupGate";
 
 export const routes: RouteObject[] = [
+  // The mini player's own window: no shell, no backend, only the player.
+  { path: "/mini", element: <MiniPlayer /> },
   {
     path: "/",
     element: (

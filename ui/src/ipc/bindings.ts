@@ -38,6 +38,8 @@ export const commands = {
 	/**  Buys a track; `attempt` makes retrying this purchase safe (never charged twice). */
 	buyTrack: (trackId: string, attempt: string) => typedError<OrderView, ApiError>(__TAURI_INVOKE("buy_track", { trackId, attempt })),
 	myOrders: () => typedError<OrderView[], ApiError>(__TAURI_INVOKE("my_orders")),
+	/**  Where a payment stands, with the QR code to scan while it waits for the buyer (Alipay). */
+	paymentProgress: (id: string) => typedError<PaymentProgress, ApiError>(__TAURI_INVOKE("payment_progress", { id })),
 	/**
 	 *  Downloads a bought (or subscription) track into the library; progress goes to `progress`.
 	 *  Calling it again after a failure resumes; nothing is fetched twice.
@@ -125,6 +127,10 @@ export const commands = {
 	playerSetVolume: (volume: number | null) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_volume", { volume })),
 	playerSetShuffle: (on: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_shuffle", { on })),
 	playerSetRepeat: (mode: RepeatMode) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_repeat", { mode })),
+	/**  Opens the mini player window (or brings it forward). */
+	openMiniPlayer: () => typedError<null, ApiError>(__TAURI_INVOKE("open_mini_player")),
+	/**  The UI's language (`en`, `zh-CN`), so the tray menu speaks it too. */
+	setUiLanguage: (language: string) => typedError<null, ApiError>(__TAURI_INVOKE("set_ui_language", { language })),
 };
 
 /** Events */
@@ -559,6 +565,17 @@ export type OrderView = {
 	created_at_ms: number,
 };
 
+/**  A payment as the buyer follows it. */
+export type PaymentProgress = {
+	id: string,
+	provider: string,
+	amount: Fen,
+	status: PaymentStatus,
+	qr: QrMatrix | null,
+};
+
+export type PaymentStatus = "awaiting" | "paid" | "failed";
+
 /**  One payout to the shop's payout account. */
 export type PayoutLine = {
 	id: string,
@@ -682,6 +699,12 @@ export type QueueView_Serialize = {
 };
 
 /**  A sale as the public "selling right now" feed shows it: what sold, never who bought it. */
+/**  A QR code as rows of modules for the UI to draw, with no quiet zone (the UI adds it). */
+export type QrMatrix = {
+	width: number,
+	dark: boolean[],
+};
+
 export type RecentSale = {
 	track_id: string,
 	track_title: string,

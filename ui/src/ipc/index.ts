@@ -9,7 +9,7 @@ import {
 } from "@tanstack/react-query";
 import { Channel, convertFileSrc } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   type ApiError,
   type ApplicationDraft,
@@ -52,8 +52,11 @@ export type {
   IncomeEvent,
   IncomeSummary,
   OrderView,
+  PaymentProgress,
+  PaymentStatus,
   PayoutLine,
   PersonaView,
+  QrMatrix,
   RecentSale,
   RefusalKind,
   ReleaseDetail_Serialize as ReleaseDetail,
@@ -285,6 +288,30 @@ export function useMyOrders() {
 /** The ids of the tracks the signed-in person owns (a paid order). */
 export function ownedTrackIds(orders: readonly OrderView[] | undefined): ReadonlySet<string> {
   return new Set((orders ?? []).filter((o) => o.status === "paid").map((o) => o.track_id));
+}
+
+/**
+ * A payment that waits for the buyer (an order or a subscription month), asked about every
+ * two seconds until it is paid or has failed; when it is paid, purchases and the
+ * subscription are read again.
+ */
+export function usePaymentProgress(id: string | null) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: queryKeys.payment(id ?? ""),
+    queryFn: async () => {
+      const progress = await unwrap(commands.paymentProgress(id ?? ""));
+      if (progress.status === "paid") {
+        void client.invalidateQueries({ queryKey: queryKeys.orders, exact: true });
+        void client.invalidateQueries({ queryKey: queryKeys.subscription });
+      }
+      return progress;
+    },
+    enabled: id !== null,
+    refetchInterval: (query) => (query.state.data?.status === "awaiting" ? 2_000 : false),
+    // The buyer is looking at the QR code on another device: keep asking in the background.
+    refetchIntervalInBackground: true,
+  });
 }
 
 /** Buys a track. Retrying with the same `attempt` never charges twice. */
@@ -610,7 +637,7 @@ export function useSetTrackCover() {
   );
 }
 
-export { applyBackendStatus, applyIncomeEvent, useLiveEvents } from "./live";
+export { applyBackendStatus, applyIncomeEvent, useLiveEvents, usePlayerEvents } from "./live";
 
 // ---- Playback: previews through the engine, never the webview ----------------------------
 
@@ -628,6 +655,21 @@ export function useNowPlaying() {
     },
     staleTime: Number.POSITIVE_INFINITY,
   });
+}
+
+/** Opens the mini player window (or brings it forward). */
+export function useOpenMiniPlayer() {
+  return useMutation({ mutationFn: () => unwrap(commands.openMiniPlayer()) });
+}
+
+/**
+ * Tells the shell which language the UI shows, so the tray menu speaks it too. Best effort: a
+ * tray that cannot be relabelled changes nothing for the window.
+ */
+export function useReportLanguage(language: string): void {
+  useEffect(() => {
+    commands.setUiLanguage(language).catch(() => {});
+  }, [language]);
 }
 
 /** Plays a track's 30-second preview through the audio engine. */

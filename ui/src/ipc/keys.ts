@@ -10,6 +10,8 @@ export const queryKeys = {
   release: (id: string) => ["store", "release", id] as const,
   shop: (id: string) => ["store", "shop", id] as const,
   orders: ["orders"] as const,
+  /** A payment that waits for the buyer (Alipay's QR code), by order or month id. */
+  payment: (id: string) => ["orders", "payment", id] as const,
   /** Purchases already downloaded into the library. */
   downloads: ["downloads"] as const,
   subscription: ["subscription"] as const,

@@ -109,28 +109,42 @@ export function withSale(dashboard: Dashboard, sale: FeedSale): Dashboard {
   };
 }
 
-/** Listens to Rust's events for as long as the app is mounted. */
-export function useLiveEvents(): void {
+type Listening = Promise<() => void>;
+
+function listenToPlayer(client: QueryClient): Listening {
+  return events.playerEventReceived.listen(({ payload }) =>
+    client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) =>
+      applyPlayerEvent(now ?? NOTHING_PLAYING, payload),
+    ),
+  );
+}
+
+function listenToEverything(client: QueryClient): Listening[] {
+  return [
+    events.backendStatusChanged.listen(({ payload }) => applyBackendStatus(client, payload)),
+    events.incomeEventReceived.listen(({ payload }) => applyIncomeEvent(client, payload)),
+    events.trackUploadProgressed.listen(({ payload }) =>
+      client.setQueryData<UploadProgressMap>(queryKeys.uploadProgress, (known) => ({
+        ...(known ?? {}),
+        [payload.file]: { sent: payload.sent, total: payload.total },
+      })),
+    ),
+    listenToPlayer(client),
+    events.libraryScanProgressed.listen(({ payload }) =>
+      client.setQueryData(libraryKeys.scan, payload),
+    ),
+  ];
+}
+
+function listenToPlayerOnly(client: QueryClient): Listening[] {
+  return [listenToPlayer(client)];
+}
+
+/** Listens to the events `start` subscribes to, for as long as the caller is mounted. */
+function useListening(start: (client: QueryClient) => Listening[]): void {
   const client = useQueryClient();
   useEffect(() => {
-    const listening = [
-      events.backendStatusChanged.listen(({ payload }) => applyBackendStatus(client, payload)),
-      events.incomeEventReceived.listen(({ payload }) => applyIncomeEvent(client, payload)),
-      events.trackUploadProgressed.listen(({ payload }) =>
-        client.setQueryData<UploadProgressMap>(queryKeys.uploadProgress, (known) => ({
-          ...(known ?? {}),
-          [payload.file]: { sent: payload.sent, total: payload.total },
-        })),
-      ),
-      events.playerEventReceived.listen(({ payload }) =>
-        client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) =>
-          applyPlayerEvent(now ?? NOTHING_PLAYING, payload),
-        ),
-      ),
-      events.libraryScanProgressed.listen(({ payload }) =>
-        client.setQueryData(libraryKeys.scan, payload),
-      ),
-    ].map((listen) =>
+    const listening = start(client).map((listen) =>
       listen.catch((error: unknown) => {
         console.warn("cannot listen to Rust's events", error);
         return () => {};
@@ -142,7 +156,17 @@ export function useLiveEvents(): void {
         void stop.then((unlisten) => unlisten()).catch(() => {});
       }
     };
-  }, [client]);
+  }, [client, start]);
+}
+
+/** Listens to Rust's events for as long as the app is mounted. */
+export function useLiveEvents(): void {
+  useListening(listenToEverything);
+}
+
+/** Only the player's events: for the mini player, which shows nothing else. */
+export function usePlayerEvents(): void {
+  useListening(listenToPlayerOnly);
 }
 
 /** The track id of a preview file the core cached (`…/previews/<id>.wav`). */

@@ -59,6 +59,7 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
       device: null,
     }),
     library_tracks: () => ({ total: 0, offset: 0, tracks: [] }),
+    set_ui_language: () => null,
     ...handlers,
   };
   mockCommands(

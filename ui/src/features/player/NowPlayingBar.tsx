@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { formatClock } from "../../app/format";
+import { MiniPlayerIcon } from "../../app/icons";
 import { paths } from "../../app/paths";
 import { Cover } from "../../components/Cover";
 import { Dialog } from "../../components/Dialog";
@@ -10,6 +11,7 @@ import {
   NOTHING_PLAYING_VIEW,
   type RepeatMode,
   useNowPlaying,
+  useOpenMiniPlayer,
   usePlayerControls,
   useQueue,
 } from "../../ipc";
@@ -33,6 +35,7 @@ export function NowPlayingBar() {
   const now = useNowPlaying().data ?? NOTHING_PLAYING_VIEW;
   const queue = useQueue();
   const controls = usePlayerControls();
+  const openMini = useOpenMiniPlayer();
   const current = currentOf(now, queue.data);
   const [dragMs, setDragMs] = useState<number | null>(null);
   const [volume, setVolume] = useState(savedVolume);
@@ -73,6 +76,7 @@ export function NowPlayingBar() {
   });
 
   const error =
+    openMini.error ??
     controls.toggle.error ??
     controls.next.error ??
     controls.previous.error ??
@@ -231,6 +235,16 @@ export function NowPlayingBar() {
           onClick={() => setPanel(panel === "queue" ? null : "queue")}
         >
           ☰
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t("player.openMini")}
+          title={t("player.openMini")}
+          data-testid="player-open-mini"
+          onClick={() => openMini.mutate()}
+        >
+          <MiniPlayerIcon />
         </button>
         <button
           type="button"

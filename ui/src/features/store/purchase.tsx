@@ -25,6 +25,7 @@ import {
   useMyOrders,
 } from "../../ipc";
 import { DownloadPanel } from "./download";
+import { AwaitingPayment } from "./payment";
 
 /** What the purchase sheet needs to know about a track. */
 export type Buyable = Pick<
@@ -100,20 +101,41 @@ export function OwnedBadge() {
   );
 }
 
+/** How a payment that waited for the buyer ended, as far as this sheet knows. */
+type Outcome = "paid" | "failed" | "cancelled" | null;
+
 /**
- * Confirm → pay → "Yours now". One attempt id per opening of the sheet, reused by Retry, so
- * a retried payment is never charged twice.
+ * Confirm → pay → "Yours now". One attempt id per payment attempt, reused by Retry, so a
+ * retried payment is never charged twice. With Alipay the order waits for the buyer: the
+ * sheet shows the QR code until the payment is confirmed, fails, or the buyer cancels; a new
+ * try after that is a new attempt (a new order).
  */
 function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void }) {
   const { t } = useI18n();
   const priceText = usePriceText();
-  const [attempt] = useState(newAttemptId);
+  const [attempt, setAttempt] = useState(newAttemptId);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const buy = useBuyTrack();
+  const order = buy.data;
   const code = buy.isError ? errorCode(buy.error) : null;
   const alreadyOwned = code === "conflict";
-  const done = buy.isSuccess || alreadyOwned;
+  const awaiting = order?.status === "pending" && outcome === null;
+  const failed = outcome === "failed" || order?.status === "expired";
+  const done = order?.status === "paid" || outcome === "paid" || alreadyOwned;
 
-  const pay = () => buy.mutate({ trackId: track.id, attempt });
+  const pay = () => {
+    if (outcome === null && !failed) {
+      buy.mutate({ trackId: track.id, attempt });
+      return;
+    }
+    const fresh = newAttemptId();
+    setAttempt(fresh);
+    setOutcome(null);
+    buy.mutate({ trackId: track.id, attempt: fresh });
+  };
+  const paid = useCallback(() => setOutcome("paid"), []);
+  const stopped = useCallback(() => setOutcome("failed"), []);
+  const cancel = useCallback(() => setOutcome("cancelled"), []);
 
   // The confirm button goes away on success: keep focus inside the sheet.
   const doneButton = useRef<HTMLButtonElement>(null);
@@ -123,7 +145,7 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
 
   return (
     <Dialog
-      title={done ? t("buy.success.title") : t("buy.confirm.title")}
+      title={done ? t("buy.success.title") : awaiting ? t("pay.title") : t("buy.confirm.title")}
       onClose={onClose}
       dismissible={!buy.isPending}
       testId="purchase-sheet"
@@ -166,6 +188,8 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
             </button>
           </div>
         </div>
+      ) : awaiting && order ? (
+        <AwaitingPayment orderId={order.id} onPaid={paid} onFailed={stopped} onCancel={cancel} />
       ) : (
         <>
           <p className="purchase-note">
@@ -175,6 +199,11 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
           {code && (
             <p className="form-error" role="alert" data-testid="purchase-error">
               {t(errorKey(code))}
+            </p>
+          )}
+          {!code && (outcome === "cancelled" || failed) && (
+            <p className="form-error" role="alert" data-testid="payment-stopped">
+              {outcome === "cancelled" ? t("pay.cancelled") : t("pay.failed")}
             </p>
           )}
           <div className="button-row end">
@@ -197,7 +226,7 @@ function PurchaseSheet({ track, onClose }: { track: Buyable; onClose: () => void
             >
               {buy.isPending
                 ? t("buy.paying")
-                : code
+                : code || outcome === "cancelled" || failed
                   ? t("buy.retry")
                   : track.price === 0
                     ? t("buy.getFree")

@@ -111,6 +111,57 @@ describe("the subscription page", () => {
     expect(String(log.argsOf("subscribe")[0]?.attempt)).toMatch(/\S{8,}/);
   });
 
+  it("shows Alipay's code for a month that waits for payment, and the month once paid", async () => {
+    const awaiting = page({
+      subscription: {
+        ...page().subscription,
+        periods: [
+          { id: "sub_9", month: "2026-12", amount: 1000, status: "pending", created_at_ms: 1 },
+        ],
+      },
+    });
+    let data = page();
+    let paid = false;
+    const log = mockApp({
+      subscription_page: () => data,
+      subscribe: () => {
+        data = awaiting;
+        return awaiting.subscription.periods[0];
+      },
+      payment_progress: () => ({
+        id: "sub_9",
+        provider: "alipay",
+        amount: 1000,
+        status: paid ? "paid" : "awaiting",
+        qr: paid ? null : { width: 21, dark: Array.from({ length: 441 }, (_, i) => i % 2 === 0) },
+      }),
+    });
+    renderApp("/store/subscription");
+    await userEvent.click(await screen.findByTestId("subscribe"));
+    const sheet = screen.getByRole("dialog", { name: "Subscribe for this month" });
+    await userEvent.click(within(sheet).getByRole("button", { name: "Pay ¥10.00" }));
+    const qr = await screen.findByRole("img", { name: "Alipay payment code for ¥10.00" });
+    expect(qr).toBeTruthy();
+    expect(screen.getByRole("dialog", { name: "Pay with Alipay" })).toBeTruthy();
+    expect(log.argsOf("payment_progress")[0]?.id).toBe("sub_9");
+
+    // Closed without paying: the page says the month waits and can show the code again.
+    await userEvent.click(screen.getByTestId("cancel-payment"));
+    expect((await screen.findByTestId("payment-stopped")).textContent).toContain(
+      "your month starts by itself",
+    );
+    expect(screen.getByTestId("subscription-status").textContent).toContain(
+      "The payment for 2026-12 is waiting for confirmation.",
+    );
+    await userEvent.click(screen.getByTestId("show-payment-code"));
+    await screen.findByTestId("payment-qr");
+
+    paid = true;
+    data = subscribed;
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull(), { timeout: 6_000 });
+    expect(await screen.findByText(/renews next month/)).toBeTruthy();
+  }, 15_000);
+
   it("shows where last month's fee went, by shop, exact to the fen, and cancels", async () => {
     let data = subscribed;
     const log = mockApp({

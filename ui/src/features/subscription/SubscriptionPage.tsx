@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { formatFen } from "../../app/format";
 import { Dialog } from "../../components/Dialog";
 import { Page } from "../../components/Page";
@@ -16,6 +16,7 @@ import {
   useSubscriptionPage,
 } from "../../ipc";
 import { BackLink } from "../store/BackLink";
+import { AwaitingPayment } from "../store/payment";
 
 /** The monthly plan: what it costs and includes, its published limits, your months and fees. */
 export function SubscriptionPage() {
@@ -91,6 +92,21 @@ function Status({ data }: { data: PageData }) {
   const { subscription, terms } = data;
   const [confirming, setConfirming] = useState(false);
   const [attempt, setAttempt] = useState(newAttemptId);
+  /** The month whose Alipay QR code is on screen. */
+  const [paying, setPaying] = useState<string | null>(null);
+  const [paymentStopped, setPaymentStopped] = useState<"failed" | "cancelled" | null>(null);
+  const closePayment = useCallback(() => {
+    setConfirming(false);
+    setPaying(null);
+  }, []);
+  const paymentFailed = useCallback(() => {
+    setPaymentStopped("failed");
+    closePayment();
+  }, [closePayment]);
+  const paymentCancelled = useCallback(() => {
+    setPaymentStopped("cancelled");
+    closePayment();
+  }, [closePayment]);
   const subscribe = useSubscribe();
   const cancel = useCancelSubscription();
   const failed = subscribe.error ?? cancel.error;
@@ -105,13 +121,32 @@ function Status({ data }: { data: PageData }) {
             : t("subscription.cancelled", { month: subscription.active_month })}
         </p>
       ) : pending ? (
-        <p className="muted">{t("subscription.awaitingPayment", { month: pending.month })}</p>
+        <p className="muted">
+          {t("subscription.awaitingPayment", { month: pending.month })}{" "}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="show-payment-code"
+            onClick={() => {
+              setPaymentStopped(null);
+              setPaying(pending.id);
+              setConfirming(true);
+            }}
+          >
+            {t("subscription.showCode")}
+          </button>
+        </p>
       ) : (
         <p className="muted">{t("subscription.none")}</p>
       )}
       {failed && (
         <p className="form-error" role="alert" data-testid="subscription-error">
           {t(errorKey(errorCode(failed)))}
+        </p>
+      )}
+      {paymentStopped && (
+        <p className="form-error" role="alert" data-testid="payment-stopped">
+          {paymentStopped === "cancelled" ? t("pay.cancelledMonth") : t("pay.failed")}
         </p>
       )}
       <div className="button-row">
@@ -139,43 +174,57 @@ function Status({ data }: { data: PageData }) {
       </div>
       {confirming && (
         <Dialog
-          title={t("subscription.confirm.title")}
-          onClose={() => setConfirming(false)}
+          title={paying ? t("pay.title") : t("subscription.confirm.title")}
+          onClose={closePayment}
           dismissible={!subscribe.isPending}
           testId="subscribe-sheet"
         >
-          <p>{t("subscription.confirm.body", { price: formatFen(terms.price) })}</p>
-          <div className="button-row end">
-            <button
-              type="button"
-              className="button secondary"
-              disabled={subscribe.isPending}
-              onClick={() => setConfirming(false)}
-            >
-              {t("common.cancel")}
-            </button>
-            <button
-              type="button"
-              className="button primary"
-              data-testid="confirm-subscribe"
-              data-autofocus
-              disabled={subscribe.isPending}
-              aria-busy={subscribe.isPending}
-              onClick={() =>
-                subscribe.mutate(attempt, {
-                  onSuccess: () => {
-                    setConfirming(false);
-                    setAttempt(newAttemptId());
-                  },
-                  onError: () => setConfirming(false),
-                })
-              }
-            >
-              {subscribe.isPending
-                ? t("buy.paying")
-                : t("buy.pay", { price: formatFen(terms.price) })}
-            </button>
-          </div>
+          {paying ? (
+            <AwaitingPayment
+              orderId={paying}
+              onPaid={closePayment}
+              onFailed={paymentFailed}
+              onCancel={paymentCancelled}
+            />
+          ) : (
+            <>
+              <p>{t("subscription.confirm.body", { price: formatFen(terms.price) })}</p>
+              <div className="button-row end">
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={subscribe.isPending}
+                  onClick={() => setConfirming(false)}
+                >
+                  {t("common.cancel")}
+                </button>
+                <button
+                  type="button"
+                  className="button primary"
+                  data-testid="confirm-subscribe"
+                  data-autofocus
+                  disabled={subscribe.isPending}
+                  aria-busy={subscribe.isPending}
+                  onClick={() =>
+                    subscribe.mutate(attempt, {
+                      onSuccess: (period) => {
+                        setAttempt(newAttemptId());
+                        setPaymentStopped(null);
+                        // Alipay: the month waits for the buyer to scan its code.
+                        if (period.status === "pending") setPaying(period.id);
+                        else setConfirming(false);
+                      },
+                      onError: () => setConfirming(false),
+                    })
+                  }
+                >
+                  {subscribe.isPending
+                    ? t("buy.paying")
+                    : t("buy.pay", { price: formatFen(terms.price) })}
+                </button>
+              </div>
+            </>
+          )}
         </Dialog>
       )}
     </div>
