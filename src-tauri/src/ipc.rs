@@ -82,8 +82,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::player::player_set_volume,
             commands::player::player_set_shuffle,
             commands::player::player_set_repeat,
-            commands::shell::open_mini_player::<R>,
-            commands::shell::set_ui_language::<R>,
+            commands::shell::open_mini_player,
+            commands::shell::set_ui_language,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,

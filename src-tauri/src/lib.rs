@@ -43,6 +43,7 @@ pub fn run() {
         .manage(commands::downloads::DownloadsState::default())
         .manage(media_controls::OsMediaControls::default())
         .manage(commands::library::ScanProgress::default())
+        .manage(commands::shell::ShellHandle::default())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(covers::SCHEME, covers::handle)
         .setup(move |app| {
@@ -59,6 +60,8 @@ pub fn run() {
             window::open_main(app, webview_dir)?;
             app.state::<media_controls::OsMediaControls>()
                 .attach(app.handle(), window::native_handle(app));
+            app.state::<commands::shell::ShellHandle>()
+                .connect(app.handle());
             tray::install(app.handle());
             Ok(())
         })

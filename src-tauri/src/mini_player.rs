@@ -15,13 +15,14 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         window.show()?;
         return window.set_focus();
     }
-    let mut builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html#/mini".into()))
-        .title("Shrimp")
-        .inner_size(440.0, 112.0)
-        .min_inner_size(360.0, 112.0)
-        .resizable(true)
-        .always_on_top(true)
-        .skip_taskbar(false);
+    let mut builder =
+        WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html#/mini".into()))
+            .title("Shrimp")
+            .inner_size(440.0, 112.0)
+            .min_inner_size(360.0, 112.0)
+            .resizable(true)
+            .always_on_top(true)
+            .skip_taskbar(false);
     if let Ok(core) = app.state::<CoreState>().get() {
         builder = builder.data_directory(core.paths().webview_dir());
     }

@@ -151,7 +151,10 @@ fn the_mini_player_may_only_follow_and_steer_the_player() {
     assert!(granted.contains(&"allow-player-toggle"));
     for permission in granted {
         if let Some(command) = permission.strip_prefix("allow-") {
-            assert!(command.starts_with("player-"), "the mini player may {command}");
+            assert!(
+                command.starts_with("player-"),
+                "the mini player may {command}"
+            );
             assert!(
                 COMMANDS.contains(&command.replace('-', "_").as_str()),
                 "{command} is no command"

@@ -151,9 +151,7 @@ fn measure_launch(dir: &Path, name: &str) -> Launch {
 
 /// Opens the Library and waits for its first rows to show their titles.
 fn open_library(session: &Session) {
-    session
-        .execute("location.hash = '#/library'", &[])
-        .unwrap();
+    session.execute("location.hash = '#/library'", &[]).unwrap();
     session
         .wait_for_within(
             "[data-testid=library-row] [data-testid=library-row-title]",
@@ -183,7 +181,7 @@ fn scroll_to(session: &Session, target: u64) -> f64 {
 /// Types `text` into the library search and times, inside the page, until the count changes
 /// and the first row shows a title.
 fn search(session: &Session, text: &str) -> f64 {
-    let script = r#"
+    let script = r"
         const [text, done] = arguments;
         const input = document.querySelector('[data-testid=library-search]');
         const count = () => document.querySelector('[data-testid=library-count]')?.textContent;
@@ -197,12 +195,16 @@ fn search(session: &Session, text: &str) -> f64 {
         const check = () => settled() ? done(performance.now() - started)
           : performance.now() - started > 20000 ? done(-1) : requestAnimationFrame(check);
         check();
-    "#;
+    ";
     elapsed(session, script, &[json!(text)])
 }
 
 fn elapsed(session: &Session, script: &str, args: &[Value]) -> f64 {
-    let ms = session.execute_async(script, args).unwrap().as_f64().unwrap();
+    let ms = session
+        .execute_async(script, args)
+        .unwrap()
+        .as_f64()
+        .unwrap();
     assert!(ms >= 0.0, "the page never showed the result");
     ms
 }
@@ -254,7 +256,7 @@ fn since_start_ms(pid: u32) -> f64 {
     (uptime - ticks / 100.0) * 1000.0
 }
 
-/// Resident and proportional memory (KiB) of `pid` and every process below it.
+/// Resident and proportional memory, in kibibytes, of `pid` and every process below it.
 fn memory_of_tree(pid: u32) -> (u64, u64) {
     let all = processes();
     let parent_of = |child: u32| -> Option<u32> {

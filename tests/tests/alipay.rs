@@ -11,8 +11,8 @@ use std::sync::Arc;
 use shrimp_api::{ErrorCode, OrderStatus, PaymentStatus, PeriodStatus, ShopKindView};
 use shrimp_client::Client;
 use shrimp_core::checkout::QrMatrix;
-use shrimp_core::{AppPaths, Credentials, KeyringUnavailable, UnavailableKind};
 use shrimp_core::market::Market;
+use shrimp_core::{AppPaths, Credentials, KeyringUnavailable, UnavailableKind};
 use shrimp_domain::Fen;
 use shrimp_server::{AlipayProvider, Clock};
 use shrimp_tests::alipay_gateway::{self, AlipayGateway};
@@ -361,7 +361,10 @@ async fn the_app_shows_the_code_to_scan_and_learns_when_it_is_paid() {
 
     // Nobody follows another person's payment, and a malformed id never reaches the server.
     let someone = story::account(&w.server, "someone@a.test").await.unwrap();
-    let theirs = someone.create_order(&w.tracks[4], "theirs-1").await.unwrap();
+    let theirs = someone
+        .create_order(&w.tracks[4], "theirs-1")
+        .await
+        .unwrap();
     let refused = market.payment(&theirs.id).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::NotFound);
     let refused = market.payment("../orders").await.unwrap_err();

@@ -107,7 +107,10 @@ mod tests {
         .unwrap();
         let qr = progress.qr.unwrap();
         let width = qr.width as usize;
-        assert!((21..=177).contains(&width) && (width - 17) % 4 == 0, "{width}");
+        assert!(
+            (21..=177).contains(&width) && (width - 17).is_multiple_of(4),
+            "{width}"
+        );
         assert_eq!(qr.dark.len(), width * width);
         // The top-left finder pattern: a dark 7×7 ring around a light ring around a dark 3×3.
         let at = |x: usize, y: usize| qr.dark[y * width + x];

@@ -16,7 +16,7 @@
 //! [--tracks N] [--dir DIR]`
 //!
 //! `… --example bench -- fill --tracks N --dir DATA_DIR` only fills the library of an app data
-//! folder with N synthetic tracks (for the app benchmark, tests/examples/bench_app.rs).
+//! folder with N synthetic tracks (for the app benchmark, `tests/examples/bench_app.rs`).
 
 #![allow(
     clippy::print_stdout,
@@ -64,7 +64,9 @@ fn parse_args() -> Result<Args> {
 async fn main() -> Result<()> {
     let args = parse_args()?;
     if args.what == "fill" {
-        let dir = args.dir.context("fill needs --dir: the data folder to fill")?;
+        let dir = args
+            .dir
+            .context("fill needs --dir: the data folder to fill")?;
         return fill_data_folder(&dir, args.tracks).await;
     }
     let tmp = tempfile::TempDir::new()?;
@@ -82,7 +84,7 @@ async fn main() -> Result<()> {
 }
 
 /// Fills the library of the data folder `dir` (the app's layout) with `tracks` synthetic
-/// tracks, for measuring the app itself with a big library (tests/examples/bench_app.rs).
+/// tracks, for measuring the app itself with a big library (`tests/examples/bench_app.rs`).
 async fn fill_data_folder(dir: &Path, tracks: usize) -> Result<()> {
     let paths = LibraryPaths::in_dir(dir);
     Library::open(&paths).await?.close().await;

@@ -1,9 +1,28 @@
 //! The shell's own windows and tray: the mini player, and the tray menu's language.
 
+use std::sync::OnceLock;
+
 use shrimp_api::{ApiError, ErrorCode};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, State, Wry};
 
 use crate::{mini_player, tray};
+
+/// The running app, for the commands that open windows or relabel the tray (set at setup;
+/// the commands stay free of the runtime type, as the bindings generator needs).
+#[derive(Debug, Default)]
+pub struct ShellHandle(OnceLock<AppHandle<Wry>>);
+
+impl ShellHandle {
+    pub fn connect(&self, app: &AppHandle<Wry>) {
+        let _ = self.0.set(app.clone());
+    }
+
+    fn app(&self) -> Result<&AppHandle<Wry>, ApiError> {
+        self.0
+            .get()
+            .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "the window is not ready"))
+    }
+}
 
 fn shell_error(error: &tauri::Error) -> ApiError {
     tracing::warn!(%error, "a window could not be opened or changed");
@@ -13,13 +32,14 @@ fn shell_error(error: &tauri::Error) -> ApiError {
 /// Opens the mini player window (or brings it forward).
 #[tauri::command]
 #[specta::specta]
-pub fn open_mini_player<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiError> {
-    mini_player::open(&app).map_err(|error| shell_error(&error))
+pub fn open_mini_player(shell: State<'_, ShellHandle>) -> Result<(), ApiError> {
+    mini_player::open(shell.app()?).map_err(|error| shell_error(&error))
 }
 
 /// The UI's language (`en`, `zh-CN`), so the tray menu speaks it too.
 #[tauri::command]
 #[specta::specta]
-pub fn set_ui_language<R: Runtime>(app: AppHandle<R>, language: String) -> Result<(), ApiError> {
-    tray::relabel(&app, tray::Language::from_tag(&language)).map_err(|error| shell_error(&error))
+pub fn set_ui_language(shell: State<'_, ShellHandle>, language: String) -> Result<(), ApiError> {
+    tray::relabel(shell.app()?, tray::Language::from_tag(&language))
+        .map_err(|error| shell_error(&error))
 }

@@ -39,7 +39,7 @@ export const commands = {
 	buyTrack: (trackId: string, attempt: string) => typedError<OrderView, ApiError>(__TAURI_INVOKE("buy_track", { trackId, attempt })),
 	myOrders: () => typedError<OrderView[], ApiError>(__TAURI_INVOKE("my_orders")),
 	/**  Where a payment stands, with the QR code to scan while it waits for the buyer (Alipay). */
-	paymentProgress: (id: string) => typedError<PaymentProgress, ApiError>(__TAURI_INVOKE("payment_progress", { id })),
+	paymentProgress: (id: string) => typedError<PaymentProgress_Serialize, ApiError>(__TAURI_INVOKE("payment_progress", { id })),
 	/**
 	 *  Downloads a bought (or subscription) track into the library; progress goes to `progress`.
 	 *  Calling it again after a failure resumes; nothing is fetched twice.
@@ -566,11 +566,29 @@ export type OrderView = {
 };
 
 /**  A payment as the buyer follows it. */
-export type PaymentProgress = {
+export type PaymentProgress = PaymentProgress_Serialize | PaymentProgress_Deserialize;
+
+/**  A payment as the buyer follows it. */
+export type PaymentProgress_Deserialize = {
+	/**  The order's (or subscription month's) id: the trade number the provider knows. */
 	id: string,
+	/**  `alipay`, `demo`… */
 	provider: string,
 	amount: Fen,
 	status: PaymentStatus,
+	/**  What to scan, while the payment waits for the buyer. */
+	qr?: QrMatrix | null,
+};
+
+/**  A payment as the buyer follows it. */
+export type PaymentProgress_Serialize = {
+	/**  The order's (or subscription month's) id: the trade number the provider knows. */
+	id: string,
+	/**  `alipay`, `demo`… */
+	provider: string,
+	amount: Fen,
+	status: PaymentStatus,
+	/**  What to scan, while the payment waits for the buyer. */
 	qr: QrMatrix | null,
 };
 
@@ -677,6 +695,14 @@ export type PlaylistView = {
 	length: number,
 };
 
+/**  A QR code as rows of modules for the UI to draw, with no quiet zone (the UI adds it). */
+export type QrMatrix = {
+	/**  Modules per side. */
+	width: number,
+	/**  Row by row, `true` where a module is dark: `width × width` of them. */
+	dark: boolean[],
+};
+
 /**  The play queue as the UI shows it. */
 export type QueueView = QueueView_Serialize | QueueView_Deserialize;
 
@@ -699,12 +725,6 @@ export type QueueView_Serialize = {
 };
 
 /**  A sale as the public "selling right now" feed shows it: what sold, never who bought it. */
-/**  A QR code as rows of modules for the UI to draw, with no quiet zone (the UI adds it). */
-export type QrMatrix = {
-	width: number,
-	dark: boolean[],
-};
-
 export type RecentSale = {
 	track_id: string,
 	track_title: string,

@@ -52,7 +52,7 @@ export type {
   IncomeEvent,
   IncomeSummary,
   OrderView,
-  PaymentProgress,
+  PaymentProgress_Serialize as PaymentProgress,
   PaymentStatus,
   PayoutLine,
   PersonaView,
