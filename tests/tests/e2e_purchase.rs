@@ -227,7 +227,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
             Duration::from_secs(20),
         )
         .unwrap();
-    wait_for_sound(&pulse, mark, 1.0, Duration::from_secs(20));
+    wait_for_sound(&pulse, mark, 1.0, Duration::from_secs(90));
     app.screenshot("store-preview-en").unwrap();
     let preview = session
         .wait_for(&format!("{} [data-testid=preview-button]", row(&id)))
@@ -257,7 +257,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let mark = pulse.capture().frames();
     let play = session.wait_for("[data-testid=play-now]").unwrap();
     session.click(&play).unwrap();
-    let start = wait_for_sound(&pulse, mark, 4.0, Duration::from_secs(30));
+    let start = wait_for_sound(&pulse, mark, 4.0, Duration::from_secs(90));
     let shown = session
         .wait_for_within(
             "[data-testid=now-playing-duration]",
