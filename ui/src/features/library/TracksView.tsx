@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import { Link } from "react-router";
 import { formatClock } from "../../app/format";
+import { PlayIcon } from "../../app/icons";
 import { paths } from "../../app/paths";
 import { Cover } from "../../components/Cover";
 import { EmptyState } from "../../components/EmptyState";
@@ -169,7 +170,7 @@ function TrackRow({
           aria-label={t("library.play", { title: track.title })}
           onClick={onPlay}
         >
-          ▶
+          <PlayIcon size={16} />
         </button>
       </span>
       <span className="row-title">
