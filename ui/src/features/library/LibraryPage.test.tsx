@@ -108,7 +108,7 @@ describe("albums, artists, playlists and folders", () => {
   it("lists artists", async () => {
     mockApp({ library_artists: () => [{ name: "Ann", tracks: 3, albums: 1 }] });
     renderApp("/library?view=artists");
-    expect((await screen.findByTestId("artist-item")).textContent).toContain("3 tracks · 1 albums");
+    expect((await screen.findByTestId("artist-item")).textContent).toContain("3 tracks · 1 album");
   });
 
   it("creates a playlist and reorders it from the keyboard", async () => {
