@@ -53,6 +53,29 @@ describe("the now-playing bar", () => {
     expect(screen.getByTestId("player-toggle").getAttribute("aria-label")).toBe("Pause");
   });
 
+  it("keeps showing the track heard after the queue is reordered around it", async () => {
+    // Song 1 plays at entry 0; the queue is then reordered so it is entry 1 (saved index),
+    // before the engine announces its new place.
+    mockApp({
+      player_queue: () => ({
+        tracks: [libraryTrack(2, { title: "晴天" }), libraryTrack(1)],
+        index: 1,
+        positionMs: 0,
+      }),
+      player_status: () => ({
+        state: "playing",
+        index: 0,
+        path: "/music/1.flac",
+        durationMs: 181_000,
+        positionMs: 42_000,
+        device: "pulse",
+      }),
+    });
+    renderApp("/store/orders");
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
+    expect(screen.getByTestId("now-playing-position").textContent).toBe("0:42");
+  });
+
   it("shows what plays in a window opened late (asked from Rust, not waited for)", async () => {
     mockApp({
       player_queue: restored,
