@@ -333,7 +333,9 @@ fn back_office(app: &DesktopApp, data_dir: &Path, runtime: &tokio::runtime::Runt
         session,
         "[data-testid=edit-track-dialog] button[type=submit]",
     );
-    session.wait_gone("[data-testid=edit-track-dialog]").unwrap();
+    session
+        .wait_gone("[data-testid=edit-track-dialog]")
+        .unwrap();
     session
         .wait_for_text("[data-testid=my-track]", |text| text.contains("¥1.50"))
         .unwrap();
