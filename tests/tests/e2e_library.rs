@@ -27,7 +27,7 @@ const TONES: &[(&str, &str, &str, &str, u32)] = &[
 
 /// Long enough that Alpha is still playing when the journey pauses it, however slow the
 /// machine is between.
-const TONE_SECONDS: u32 = 300;
+const TONE_SECONDS: u32 = 120;
 
 fn music_folder(root: &Path) -> PathBuf {
     let dir = root.join("music");
@@ -182,27 +182,28 @@ fn frames(seconds: f64) -> usize {
     frames
 }
 
-/// The latest unbroken stretch of sound in `capture` (a sine crosses zero, but is never
-/// quiet for a millisecond), as a range of frames.
-fn latest_sound(capture: &Capture) -> Option<Range<usize>> {
-    let left = capture.channel(0);
-    let end = left.iter().rposition(|s| s.abs() > 1e-3)? + 1;
-    let mut start = end;
-    let mut quiet = 0;
-    while start > 0 && quiet < frames(0.001) {
-        start -= 1;
-        if left[start].abs() > 1e-3 {
-            quiet = 0;
-        } else {
-            quiet += 1;
+/// The unbroken stretches of sound in `capture` (a sine crosses zero, but is never quiet for
+/// a millisecond), in order.
+fn stretches(capture: &Capture) -> Vec<Range<usize>> {
+    let all = 0..capture.frames();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for gap in capture.gaps(all.clone(), 1e-3, frames(0.001)) {
+        if gap.start > from {
+            out.push(from..gap.start);
         }
+        from = gap.end;
     }
-    Some(start + quiet..end)
+    if all.end > from {
+        out.push(from..all.end);
+    }
+    out
 }
 
-/// Waits until `seconds` of sound, plus half a second, have been heard without a break since
-/// frame `since`, and returns the tone of its latest `seconds` in Hz. (Sound is heard in real
-/// time: this waits on the capture, not on a clock.)
+/// Waits until at least `seconds` of sound have been heard since frame `since`, and returns
+/// the tone, in Hz, of the latest quarter second heard without a break. (Sound is heard in
+/// real time: this waits on the capture, not on a clock. On a loaded machine the output may
+/// underrun, so the sound need not be unbroken all along.)
 fn listen(pulse: &Pulse, since: usize, seconds: f64) -> f64 {
     let mut window = None;
     wait_until(
@@ -210,15 +211,17 @@ fn listen(pulse: &Pulse, since: usize, seconds: f64) -> f64 {
         PATIENCE,
         || {
             let capture = pulse.capture_from(since);
-            let Some(sound) = latest_sound(&capture) else {
-                return false;
-            };
-            if sound.len() < frames(seconds + 0.6) {
+            let found = stretches(&capture);
+            let heard: usize = found.iter().map(ExactSizeIterator::len).sum();
+            if heard < frames(seconds) {
                 return false;
             }
-            // The end of what was captured may be the device's last partial block.
-            let end = sound.end - frames(0.1);
-            window = Some((capture, end - frames(seconds)..end));
+            // The edges of a stretch may be a partial block or a fade.
+            let Some(last) = found.iter().rev().find(|r| r.len() >= frames(0.3)) else {
+                return false;
+            };
+            let end = last.end - frames(0.02);
+            window = Some((capture.clone(), end - frames(0.25)..end));
             true
         },
     );
@@ -514,12 +517,13 @@ fn chinese_screens(app: &DesktopApp) {
 }
 
 #[test]
-#[ignore = "unfinished (2026-12-02): on the real app it passed scan, unreadable list, search, \
-            play heard at 440 Hz, MPRIS metadata and status, synced lyrics, queue reorder heard, \
-            playlist reorder after a reload, pause by the MPRIS key, restart with the queue and \
-            position restored and resume heard; then the bar's time stayed at the restored \
-            position for 60 s. A second run under load 13 timed out listening for 1 s of \
-            unbroken sound after Play (underruns?). Run with --run-ignored to continue"]
+#[ignore = "unfinished (2026-12-02): on the real app it passes scan, unreadable list, search, \
+            play heard at 440 Hz, MPRIS, synced lyrics, queue reorder heard, playlist reorder \
+            after a reload, pause by the MPRIS key, restart with queue and position restored, \
+            and resume heard at 440 Hz; then no player event reaches the window or MPRIS \
+            (time stays at the restored position, MPRIS never names Alpha). Suspect: the \
+            player bridge thread (its MPRIS publish blocks on core.track_at) or the `fresh` \
+            player handed to another caller. Run with --run-ignored to continue"]
 fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart() {
     let root = tempfile::tempdir().unwrap();
     let folder = music_folder(root.path());
