@@ -124,8 +124,24 @@ impl Pulse {
 
     /// Everything captured so far.
     pub fn capture(&self) -> Capture {
+        self.capture_from(0)
+    }
+
+    /// How many frames have been captured so far (cheap: nothing is copied).
+    pub fn frames(&self) -> usize {
+        self.captured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+            / (4 * CHANNELS)
+    }
+
+    /// What was captured from frame `first` on (its frame 0 is `first`): a test that listens
+    /// for minutes need not copy everything it heard before.
+    pub fn capture_from(&self, first: usize) -> Capture {
         let bytes = self.captured.lock().unwrap_or_else(PoisonError::into_inner);
-        let samples = bytes
+        let start = (first * 4 * CHANNELS).min(bytes.len());
+        let samples = bytes[start..]
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();

@@ -1,19 +1,22 @@
 //! The library and the player on the real desktop app, through WebDriver: a folder of
 //! generated audio is scanned with progress (a broken file listed with its reason), the list
 //! searched, a track played through a private PulseAudio server and the sound checked, the
-//! queue reordered, a playlist made and reordered, and after a restart the queue and its
-//! position are back. Screenshots of each screen in English and Chinese.
+//! queue reordered, a playlist made and reordered, the OS's media controls checked over D-Bus
+//! (MPRIS), and after a restart the queue and its position are back. Screenshots of each
+//! screen in English and Chinese. Every wait is on a condition, sound included (the capture
+//! is watched until enough of it arrived), with a minute's patience for a loaded machine.
 
 #![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use shrimp_tests::desktop::DesktopApp;
 use shrimp_tests::process::Running;
-use shrimp_tests::pulse::Pulse;
-use shrimp_tests::webdriver::Session;
+use shrimp_tests::pulse::{Capture, Pulse, RATE};
+use shrimp_tests::webdriver::{Session, is_stale};
 
 /// The test music: (file, title, artist, album, frequency).
 const TONES: &[(&str, &str, &str, &str, u32)] = &[
@@ -21,6 +24,10 @@ const TONES: &[(&str, &str, &str, &str, u32)] = &[
     ("b.flac", "Bravo Tone", "Ann Artist", "First Light", 660),
     ("c.flac", "Gamma Ray", "周杰伦", "叶惠美", 880),
 ];
+
+/// Long enough that Alpha is still playing when the journey pauses it, however slow the
+/// machine is between.
+const TONE_SECONDS: u32 = 120;
 
 fn music_folder(root: &Path) -> PathBuf {
     let dir = root.join("music");
@@ -30,7 +37,8 @@ fn music_folder(root: &Path) -> PathBuf {
         let status = Command::new("sox")
             .args(["-n", "-r", "44100", "-c", "2", "-b", "16"])
             .arg(&wav)
-            .args(["synth", "60", "sine", &frequency.to_string(), "vol", "0.5"])
+            .args(["synth", &TONE_SECONDS.to_string(), "sine"])
+            .args([&frequency.to_string(), "vol", "0.5"])
             .status()
             .unwrap();
         assert!(status.success(), "sox");
@@ -56,6 +64,9 @@ fn music_folder(root: &Path) -> PathBuf {
     dir
 }
 
+/// How long a step may take on a loaded two-core machine before it counts as failed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !ready() {
@@ -64,14 +75,14 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
-/// Waits up to 20 s for the first element matching `css` to have text content that `wanted`
-/// accepts, read through the DOM like [`texts`].
+/// Waits for the first element matching `css` to have text content that `wanted` accepts,
+/// read through the DOM like [`texts`].
 fn wait_text(
     session: &Session,
     css: &str,
     wanted: impl Fn(&str) -> bool,
 ) -> anyhow::Result<String> {
-    wait_text_within(session, css, Duration::from_secs(20), wanted)
+    wait_text_within(session, css, PATIENCE, wanted)
 }
 
 fn wait_text_within(
@@ -121,14 +132,43 @@ fn go(session: &Session, hash: &str) {
         .unwrap();
 }
 
+fn wait_for(session: &Session, css: &str) {
+    session.wait_for_within(css, PATIENCE).unwrap();
+}
+
 fn click(session: &Session, css: &str) {
-    let element = session.wait_for(css).unwrap();
-    session.click(&element).unwrap();
+    click_nth(session, css, 0);
+}
+
+/// Clicks the `n`th element matching `css` once there is one, finding it again when the page
+/// replaced it between the search and the click (a list re-rendering, a panel opening).
+fn click_nth(session: &Session, css: &str, n: usize) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(element) = session.find_all(css).unwrap().get(n) {
+            match session.click(element) {
+                Ok(()) => return,
+                Err(error)
+                    if is_stale(&error)
+                        || error.to_string().contains("element click intercepted")
+                        || error.to_string().contains("element not interactable") =>
+                {
+                    eprintln!("clicking {css} #{n} again: {error:#}");
+                }
+                Err(error) => panic!("clicking {css} #{n}: {error:#}"),
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting to click {css} #{n}"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
 }
 
 /// Replaces a field's text as a person would: select all, delete, type (so React sees it).
 fn type_into(session: &Session, css: &str, text: &str) {
-    let field = session.wait_for(css).unwrap();
+    let field = session.wait_for_within(css, PATIENCE).unwrap();
     session.type_text(&field, "\u{E009}a\u{E000}").unwrap();
     session.type_text(&field, "\u{E003}").unwrap();
     if !text.is_empty() {
@@ -136,26 +176,64 @@ fn type_into(session: &Session, css: &str, text: &str) {
     }
 }
 
-/// The tone heard in the last `seconds` of sound captured after frame `since`, in Hz.
-fn heard_frequency(pulse: &Pulse, since: usize, seconds: f64) -> f64 {
-    let capture = pulse.capture();
-    let left = capture.channel(0);
-    let last_loud = left
-        .iter()
-        .rposition(|s| s.abs() > 1e-3)
-        .filter(|&i| i > since)
-        .expect("nothing was heard since the mark");
+fn frames(seconds: f64) -> usize {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let window = (seconds * 48_000.0) as usize;
-    let end = last_loud.saturating_sub(4800);
-    let start = end.saturating_sub(window).max(since);
-    assert!(end > start + 4800, "too little sound since the mark");
-    assert!(capture.rms(0, start..end) > 0.05, "too quiet");
-    capture.frequency(0, start..end)
+    let frames = (seconds * f64::from(RATE)).round() as usize;
+    frames
 }
 
+/// The unbroken stretches of sound in `capture` (a sine crosses zero, but is never quiet for
+/// a millisecond), in order.
+fn stretches(capture: &Capture) -> Vec<Range<usize>> {
+    let all = 0..capture.frames();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for gap in capture.gaps(all.clone(), 1e-3, frames(0.001)) {
+        if gap.start > from {
+            out.push(from..gap.start);
+        }
+        from = gap.end;
+    }
+    if all.end > from {
+        out.push(from..all.end);
+    }
+    out
+}
+
+/// Waits until at least `seconds` of sound have been heard since frame `since`, and returns
+/// the tone, in Hz, of the latest quarter second heard without a break. (Sound is heard in
+/// real time: this waits on the capture, not on a clock. On a loaded machine the output may
+/// underrun, so the sound need not be unbroken all along.)
+fn listen(pulse: &Pulse, since: usize, seconds: f64) -> f64 {
+    let mut window = None;
+    wait_until(
+        &format!("{seconds} s of sound since frame {since}"),
+        PATIENCE,
+        || {
+            let capture = pulse.capture_from(since);
+            let found = stretches(&capture);
+            let heard: usize = found.iter().map(ExactSizeIterator::len).sum();
+            if heard < frames(seconds) {
+                return false;
+            }
+            // The edges of a stretch may be a partial block or a fade.
+            let Some(last) = found.iter().rev().find(|r| r.len() >= frames(0.3)) else {
+                return false;
+            };
+            let end = last.end - frames(0.02);
+            window = Some((capture.clone(), end - frames(0.25)..end));
+            true
+        },
+    );
+    let (capture, window) = window.unwrap();
+    let rms = capture.rms(0, window.clone());
+    assert!(rms > 0.05, "too quiet: rms {rms}");
+    capture.frequency(0, window)
+}
+
+/// Where the capture is now: sound heard after this is new.
 fn mark(pulse: &Pulse) -> usize {
-    pulse.capture().frames()
+    pulse.frames()
 }
 
 /// A private D-Bus session bus for the app's media controls (MPRIS).
@@ -239,7 +317,11 @@ fn scan_folder(app: &DesktopApp, folder: &Path) {
         &folder.display().to_string(),
     );
     click(session, "[data-testid=folder-add]");
-    std::thread::sleep(Duration::from_secs(2));
+    // The progress bar, or the summary when the scan was quicker than the look.
+    wait_for(
+        session,
+        "[data-testid=scan-progress], [data-testid=scan-done]",
+    );
     app.screenshot("library-folders-scanning-en").unwrap();
     let done = wait_text_within(
         session,
@@ -261,58 +343,69 @@ fn scan_folder(app: &DesktopApp, folder: &Path) {
         unreadable.len() > "broken.flac".len() + 10,
         "a reason is given: {unreadable}"
     );
-    assert_eq!(
-        texts(session, "[data-testid=folder-list] li"),
-        [folder.display().to_string()]
-    );
+    wait_until("the folder listed", PATIENCE, || {
+        texts(session, "[data-testid=folder-list] li") == [folder.display().to_string()]
+    });
     app.screenshot("library-folders-en").unwrap();
+}
+
+/// `m:ss` in seconds.
+fn seconds_of(clock: &str) -> u32 {
+    let (minutes, seconds) = clock.split_once(':').unwrap();
+    minutes.parse::<u32>().unwrap() * 60 + seconds.parse::<u32>().unwrap()
+}
+
+fn titles(session: &Session) -> Vec<String> {
+    texts(session, "[data-testid=library-row-title]")
 }
 
 fn search(app: &DesktopApp) {
     let session = &app.session;
     click(session, "[data-testid=library-tab-tracks]");
     // Rows are drawn before their page of tracks arrives: wait for the titles themselves.
-    wait_until("three titled rows", Duration::from_secs(20), || {
-        texts(session, "[data-testid=library-row-title]")
-            == ["Alpha Tone", "Bravo Tone", "Gamma Ray"]
+    wait_until("three titled rows", PATIENCE, || {
+        titles(session) == ["Alpha Tone", "Bravo Tone", "Gamma Ray"]
     });
     type_into(session, "[data-testid=library-search]", "gam");
-    wait_until("one search result", Duration::from_secs(10), || {
-        texts(session, "[data-testid=library-row-title]") == ["Gamma Ray"]
+    wait_until("one search result", PATIENCE, || {
+        titles(session) == ["Gamma Ray"]
     });
     type_into(session, "[data-testid=library-search]", "周");
-    wait_until(
-        "a one-character Chinese search",
-        Duration::from_secs(10),
-        || texts(session, "[data-testid=library-row-title]") == ["Gamma Ray"],
-    );
-    type_into(session, "[data-testid=library-search]", "");
-    wait_until("the whole list again", Duration::from_secs(10), || {
-        texts(session, "[data-testid=library-row-title]").len() == 3
+    wait_until("a one-character Chinese search", PATIENCE, || {
+        titles(session) == ["Gamma Ray"]
     });
+    app.screenshot("library-search-en").unwrap();
+    type_into(session, "[data-testid=library-search]", "");
+    wait_until("the whole list again", PATIENCE, || {
+        titles(session) == ["Alpha Tone", "Bravo Tone", "Gamma Ray"]
+    });
+}
+
+fn queue_titles(session: &Session) -> Vec<String> {
+    texts(session, "[data-testid=queue-entry-title]")
 }
 
 fn play_and_listen(app: &DesktopApp, pulse: &Pulse, bus: &Bus) {
     let session = &app.session;
-    let since = mark(pulse);
     click(session, "[data-testid=library-play]");
     wait_text(session, "[data-testid=now-playing-title]", |t| {
         t == "Alpha Tone"
     })
     .unwrap();
-    session
-        .wait_for("[data-testid=player-toggle][data-state=playing]")
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
-    let frequency = heard_frequency(pulse, since, 1.0);
+    wait_for(session, "[data-testid=player-toggle][data-state=playing]");
+    // Alpha's first sample is out: everything from here on is Alpha.
+    let frequency = listen(pulse, mark(pulse), 1.0);
     assert!((frequency - 440.0).abs() < 2.0, "heard {frequency} Hz");
     app.screenshot("library-tracks-en").unwrap();
 
     // The OS sees what plays (MPRIS over the session bus).
-    let metadata = bus.mpris_property("Metadata");
-    assert!(metadata.contains("Alpha Tone"), "{metadata}");
-    assert!(metadata.contains("Ann Artist"), "{metadata}");
-    assert!(bus.mpris_property("PlaybackStatus").contains("Playing"));
+    wait_until("MPRIS to name Alpha", PATIENCE, || {
+        let metadata = bus.mpris_property("Metadata");
+        metadata.contains("Alpha Tone") && metadata.contains("Ann Artist")
+    });
+    wait_until("MPRIS to say playing", PATIENCE, || {
+        bus.mpris_property("PlaybackStatus").contains("Playing")
+    });
 
     // Synced lyrics follow the position.
     click(session, "[data-testid=player-lyrics]");
@@ -324,26 +417,33 @@ fn play_and_listen(app: &DesktopApp, pulse: &Pulse, bus: &Bus) {
 
     // The queue: the second and third entries swap; Alpha keeps playing.
     click(session, "[data-testid=player-queue]");
-    wait_until("the queue", Duration::from_secs(10), || {
-        texts(session, "[data-testid=queue-entry-title]").len() == 3
+    wait_until("the queue", PATIENCE, || {
+        queue_titles(session) == ["Alpha Tone", "Bravo Tone", "Gamma Ray"]
     });
-    let downs = session
-        .find_all("[data-testid=queue-entry] [data-testid=move-down]")
-        .unwrap();
-    session.click(&downs[1]).unwrap();
-    wait_until("the reordered queue", Duration::from_secs(10), || {
-        texts(session, "[data-testid=queue-entry-title]")
-            == ["Alpha Tone", "Gamma Ray", "Bravo Tone"]
+    click_nth(
+        session,
+        "[data-testid=queue-entry] [data-testid=move-down]",
+        1,
+    );
+    wait_until("the reordered queue", PATIENCE, || {
+        queue_titles(session) == ["Alpha Tone", "Gamma Ray", "Bravo Tone"]
     });
     app.screenshot("player-queue-en").unwrap();
-    let since = mark(pulse);
-    std::thread::sleep(Duration::from_millis(1500));
-    let frequency = heard_frequency(pulse, since, 0.5);
+    let frequency = listen(pulse, mark(pulse), 0.5);
     assert!(
         (frequency - 440.0).abs() < 2.0,
         "after the reorder heard {frequency} Hz"
     );
+    wait_text(session, "[data-testid=now-playing-title]", |t| {
+        t == "Alpha Tone"
+    })
+    .unwrap();
     click(session, "[data-testid=player-queue]");
+    session.wait_gone("[data-testid=queue-panel]").unwrap();
+}
+
+fn playlist_titles(session: &Session) -> Vec<String> {
+    texts(session, "[data-testid=playlist-entry-title]")
 }
 
 fn make_playlist(app: &DesktopApp) {
@@ -357,43 +457,27 @@ fn make_playlist(app: &DesktopApp) {
     .unwrap();
     click(session, "[data-testid=library-tab-tracks]");
     for row in [0, 2] {
-        wait_until("rows", Duration::from_secs(10), || {
-            session
-                .find_all("[data-testid=library-add-to-playlist]")
-                .unwrap()
-                .len()
-                == 3
-        });
-        let add = &session
-            .find_all("[data-testid=library-add-to-playlist]")
-            .unwrap()[row];
-        session.click(add).unwrap();
+        wait_until("three rows", PATIENCE, || titles(session).len() == 3);
+        click_nth(session, "[data-testid=library-add-to-playlist]", row);
         click(session, "[data-testid=add-to-existing]");
-        wait_until("the dialog to close", Duration::from_secs(10), || {
-            session
-                .find("[data-testid=add-to-playlist]")
-                .unwrap()
-                .is_none()
-        });
+        session.wait_gone("[data-testid=add-to-playlist]").unwrap();
     }
     click(session, "[data-testid=library-tab-playlists]");
-    wait_until("two entries", Duration::from_secs(10), || {
-        texts(session, "[data-testid=playlist-entry-title]") == ["Alpha Tone", "Gamma Ray"]
+    wait_until("two entries", PATIENCE, || {
+        playlist_titles(session) == ["Alpha Tone", "Gamma Ray"]
     });
     click(
         session,
         "[data-testid=playlist-entry] [data-testid=move-down]",
     );
-    wait_until("the reordered playlist", Duration::from_secs(10), || {
-        texts(session, "[data-testid=playlist-entry-title]") == ["Gamma Ray", "Alpha Tone"]
+    wait_until("the reordered playlist", PATIENCE, || {
+        playlist_titles(session) == ["Gamma Ray", "Alpha Tone"]
     });
     // Read back from the library, not the page's copy.
     session.execute("location.reload()", &[]).unwrap();
-    wait_until(
-        "the reordered playlist after a reload",
-        Duration::from_secs(30),
-        || texts(session, "[data-testid=playlist-entry-title]") == ["Gamma Ray", "Alpha Tone"],
-    );
+    wait_until("the reordered playlist after a reload", PATIENCE, || {
+        playlist_titles(session) == ["Gamma Ray", "Alpha Tone"]
+    });
     app.screenshot("library-playlists-en").unwrap();
     click(session, "[data-testid=library-tab-albums]");
     wait_text(session, "[data-testid=album-grid]", |t| {
@@ -407,17 +491,22 @@ fn chinese_screens(app: &DesktopApp) {
     let session = &app.session;
     go(session, "#/settings");
     click(session, "[data-testid=language-zh-CN]");
-    for (tab, name) in [
-        ("tracks", "tracks"),
-        ("albums", "albums"),
-        ("artists", "artists"),
-        ("playlists", "playlists"),
-        ("folders", "folders"),
+    // Each tab with its content drawn.
+    for (tab, content, wanted) in [
+        ("tracks", "[data-testid=library-row-title]", "Alpha Tone"),
+        ("albums", "[data-testid=album-grid]", "叶惠美"),
+        ("artists", "[data-testid=artist-item]", "Ann Artist"),
+        ("playlists", "[data-testid=playlist-item]", "Road trip 路"),
+        ("folders", "[data-testid=unreadable-list]", "broken.flac"),
     ] {
         go(session, &format!("#/library?view={tab}"));
         wait_text(session, "[data-testid=library-page] h1", |t| t == "音乐库").unwrap();
-        std::thread::sleep(Duration::from_millis(600));
-        app.screenshot(&format!("library-{name}-zh")).unwrap();
+        wait_for(
+            session,
+            &format!("[data-testid=library-tab-{tab}][aria-selected=true]"),
+        );
+        wait_text(session, content, |t| t.contains(wanted)).unwrap();
+        app.screenshot(&format!("library-{tab}-zh")).unwrap();
     }
     click(session, "[data-testid=player-help]");
     wait_text(session, "[data-testid=shortcuts-help]", |t| {
@@ -428,9 +517,13 @@ fn chinese_screens(app: &DesktopApp) {
 }
 
 #[test]
-#[ignore = "unfinished: passes the scan, unreadable list and search on the real app, and the \
-            bar's title shows after Play; on a loaded machine it times out at search and it has \
-            not run to its end yet (2026-11-25); run with --run-ignored to continue"]
+#[ignore = "unfinished (2026-12-02): on the real app it passes scan, unreadable list, search, \
+            play heard at 440 Hz, MPRIS, synced lyrics, queue reorder heard, playlist reorder \
+            after a reload, pause by the MPRIS key, restart with queue and position restored, \
+            and resume heard at 440 Hz; then no player event reaches the window or MPRIS \
+            (time stays at the restored position, MPRIS never names Alpha). Suspect: the \
+            player bridge thread (its MPRIS publish blocks on core.track_at) or the `fresh` \
+            player handed to another caller. Run with --run-ignored to continue"]
 fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart() {
     let root = tempfile::tempdir().unwrap();
     let folder = music_folder(root.path());
@@ -444,14 +537,16 @@ fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart()
     play_and_listen(&app, &pulse, &bus);
     make_playlist(&app);
     // Pause from the system's media key, then quit.
-    app.session
-        .wait_for("[data-testid=player-toggle][data-state=playing]")
-        .unwrap();
+    wait_for(
+        &app.session,
+        "[data-testid=player-toggle][data-state=playing]",
+    );
     bus.play_pause();
-    app.session
-        .wait_for("[data-testid=player-toggle][data-state=paused]")
-        .unwrap();
-    wait_until("MPRIS to say paused", Duration::from_secs(10), || {
+    wait_for(
+        &app.session,
+        "[data-testid=player-toggle][data-state=paused]",
+    );
+    wait_until("MPRIS to say paused", PATIENCE, || {
         bus.mpris_property("PlaybackStatus").contains("Paused")
     });
     app.quit().unwrap();
@@ -463,41 +558,50 @@ fn a_scanned_folder_is_searched_played_queued_and_the_queue_survives_a_restart()
         t == "Alpha Tone"
     })
     .unwrap();
-    let position = wait_text(session, "[data-testid=now-playing-position]", |t| {
+    let restored = wait_text(session, "[data-testid=now-playing-position]", |t| {
         t != "0:00"
     })
     .unwrap();
-    assert!(position.starts_with("0:"), "{position}");
+    let restored = seconds_of(&restored);
+    assert!(restored > 0 && restored < TONE_SECONDS, "{restored} s");
     click(session, "[data-testid=player-queue]");
-    wait_until("the restored queue", Duration::from_secs(10), || {
-        texts(session, "[data-testid=queue-entry-title]")
-            == ["Alpha Tone", "Gamma Ray", "Bravo Tone"]
+    wait_until("the restored queue", PATIENCE, || {
+        queue_titles(session) == ["Alpha Tone", "Gamma Ray", "Bravo Tone"]
     });
+    app.screenshot("player-restored-queue-en").unwrap();
     click(session, "[data-testid=player-queue]");
-    let since = mark(&pulse);
+    session.wait_gone("[data-testid=queue-panel]").unwrap();
+
+    // Play picks Alpha up where it was: heard, shown moving on, and told to the OS.
     click(session, "[data-testid=player-toggle]");
-    session
-        .wait_for("[data-testid=player-toggle][data-state=playing]")
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let frequency = heard_frequency(&pulse, since, 0.5);
+    wait_for(session, "[data-testid=player-toggle][data-state=playing]");
+    let frequency = listen(&pulse, mark(&pulse), 0.5);
     assert!(
         (frequency - 440.0).abs() < 2.0,
         "resumed Alpha: heard {frequency} Hz"
     );
+    wait_until("MPRIS to name Alpha after the restart", PATIENCE, || {
+        bus.mpris_property("Metadata").contains("Alpha Tone")
+    });
+    wait_text(session, "[data-testid=now-playing-position]", |t| {
+        (restored + 1..TONE_SECONDS).contains(&seconds_of(t))
+    })
+    .unwrap();
+
     // Next goes to the reordered second entry.
     click(session, "[data-testid=player-next]");
     wait_text(session, "[data-testid=now-playing-title]", |t| {
         t == "Gamma Ray"
     })
     .unwrap();
-    let since = mark(&pulse);
-    std::thread::sleep(Duration::from_millis(1500));
-    let frequency = heard_frequency(&pulse, since, 0.5);
+    let frequency = listen(&pulse, mark(&pulse), 0.5);
     assert!(
         (frequency - 880.0).abs() < 3.0,
         "next: heard {frequency} Hz"
     );
+    wait_until("MPRIS to name Gamma", PATIENCE, || {
+        bus.mpris_property("Metadata").contains("Gamma Ray")
+    });
     app.screenshot("player-restored-en").unwrap();
     chinese_screens(&app);
     app.quit().unwrap();

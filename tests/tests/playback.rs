@@ -260,6 +260,7 @@ fn engine_child() {
         "no_device" => child_no_device(&engine, &mut events, &files),
         "device_lost" => child_device_lost(&engine, &mut events, &files),
         "devices" => child_devices(&engine, &mut events, &files),
+        "play_at" => child_play_at(&engine, &mut events, &files),
         other => panic!("unknown case {other}"),
     }
     drop(engine);
@@ -377,6 +378,36 @@ fn child_controls(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
     });
     engine.stop().unwrap();
     events.wait_state(PlaybackState::Stopped);
+}
+
+/// A queue picked up where it was left: the second entry, 2 s in.
+fn child_play_at(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
+    engine
+        .play_at(files.to_vec(), 1, Duration::from_secs(2))
+        .unwrap();
+    events.wait_state(PlaybackState::Stopped);
+    play_out();
+    assert_eq!(
+        events.tracks_changed(),
+        vec![1],
+        "the start is announced, once"
+    );
+    let positions: Vec<Duration> = events
+        .seen
+        .iter()
+        .filter_map(|(_, e)| match e {
+            PlaybackEvent::PositionChanged { index: 1, position } => Some(*position),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !positions.is_empty()
+            && positions
+                .iter()
+                .all(|p| *p >= Duration::from_secs(2) && *p <= Duration::from_secs(4)),
+        "positions: {positions:?}"
+    );
+    assert_eq!(events.failures(), vec![]);
 }
 
 fn child_gain(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
@@ -707,6 +738,18 @@ fn bad_files_are_reported_and_skipped() {
         (f1 - 440.0).abs() < 1.0 && (f2 - 880.0).abs() < 1.0,
         "{f1} Hz then {f2} Hz"
     );
+}
+
+/// Playing a queue from a saved entry and position: only the rest of that entry is heard.
+#[test]
+fn a_queue_plays_from_a_saved_entry_and_position() {
+    let pulse = Pulse::start().unwrap();
+    let first = tone(pulse.dir(), "first.flac", 440, 3.0);
+    let second = tone(pulse.dir(), "second.flac", 880, 3.5);
+    let capture = play(&pulse, "play_at", &[first, second]);
+    let sound = sound_of(&capture, 1.5);
+    let frequency = capture.frequency(0, sound.start + frames(0.05)..sound.end - frames(0.05));
+    assert!((frequency - 880.0).abs() < 1.0, "heard {frequency} Hz");
 }
 
 #[test]

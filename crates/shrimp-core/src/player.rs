@@ -298,6 +298,17 @@ impl Player {
         self.engine.play(files, start)
     }
 
+    /// [`Self::play`] from `at` into `files[start]` (a queue picked up where it was left),
+    /// announced as a track change like any start.
+    pub fn play_at(
+        &self,
+        files: Vec<PathBuf>,
+        start: usize,
+        at: Duration,
+    ) -> Result<(), PlaybackError> {
+        self.engine.play_at(files, start, at)
+    }
+
     pub fn pause(&self) -> Result<(), PlaybackError> {
         self.engine.pause()
     }

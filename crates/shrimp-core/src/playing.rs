@@ -75,10 +75,9 @@ impl Core {
                 tracing::warn!(%error, "cannot save the play queue");
             }
         }
-        player.play(files, index)?;
-        if position > 0 {
-            player.seek(Duration::from_millis(u64::from(position)))?;
-        }
+        // One command: a play and then a seek would start quietly (a seek is no track
+        // change), and the window and the OS would never learn which entry plays.
+        player.play_at(files, index, Duration::from_millis(u64::from(position)))?;
         Ok(())
     }
 

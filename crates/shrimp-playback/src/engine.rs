@@ -122,7 +122,19 @@ impl Engine {
     }
 
     pub fn play(&self, tracks: Vec<PathBuf>, start: usize) -> Result<(), PlaybackError> {
-        self.send(Command::Play { tracks, start })
+        self.play_at(tracks, start, Duration::ZERO)
+    }
+
+    /// [`Self::play`] from `at` into `tracks[start]`: one command, so the start is announced
+    /// as a track change (a play followed by a seek would announce nothing, the seek's
+    /// restart being the same track).
+    pub fn play_at(
+        &self,
+        tracks: Vec<PathBuf>,
+        start: usize,
+        at: Duration,
+    ) -> Result<(), PlaybackError> {
+        self.send(Command::Play { tracks, start, at })
     }
 
     pub fn pause(&self) -> Result<(), PlaybackError> {
@@ -304,7 +316,7 @@ impl Player {
 
     fn obey(&mut self, command: Command) {
         match command {
-            Command::Play { tracks, start } => {
+            Command::Play { tracks, start, at } => {
                 let repeat = self.queue.repeat();
                 let shuffled = self.queue.is_shuffled();
                 self.queue = Queue::new(tracks);
@@ -319,7 +331,8 @@ impl Player {
                 }
                 self.failures = 0;
                 self.requested_at = Some(Instant::now());
-                self.play_track(start, Duration::ZERO, false);
+                self.quiet_start = None;
+                self.play_track(start, at, false);
             }
             Command::Pause => {
                 if self.state == PlaybackState::Playing {

@@ -9,10 +9,12 @@ use crate::queue::Repeat;
 /// A request to the engine. Commands are handled in order on the engine thread.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Replace the queue with `tracks` and play from `tracks[start]`.
+    /// Replace the queue with `tracks` and play from `tracks[start]`, `at` into it (a queue
+    /// picked up where it was left). The start is announced as a track change either way.
     Play {
         tracks: Vec<PathBuf>,
         start: usize,
+        at: Duration,
     },
     Pause,
     Resume,

@@ -1,12 +1,15 @@
-// Line icons for the navigation, drawn on a 24-unit grid with the current text colour.
+// Line icons for the navigation and the player, drawn on a 24-unit grid with the current
+// text colour. Inline SVG rather than Unicode symbols: the fonts on many Linux systems (and
+// Xvfb's) have no glyphs for ⏮ ⏭ 🔁 and draw them as empty boxes.
 import type { ReactNode } from "react";
 
-function Icon({ children }: { children: ReactNode }) {
+function Icon({ children, size = 20 }: { children: ReactNode; size?: number }) {
   return (
     <svg
       aria-hidden="true"
-      width={20}
-      height={20}
+      focusable="false"
+      width={size}
+      height={size}
       viewBox="0 0 24 24"
       fill="none"
       stroke="currentColor"
@@ -89,55 +92,127 @@ export function ReceiptIcon() {
   );
 }
 
+// ---- The player's transport ---------------------------------------------------------------
+
+export function PlayIcon({ size }: { size?: number }) {
+  return (
+    <Icon size={size}>
+      <path d="M7 4.5v15l12.5-7.5z" fill="currentColor" />
+    </Icon>
+  );
+}
+
+export function PauseIcon({ size }: { size?: number }) {
+  return (
+    <Icon size={size}>
+      <rect x="6" y="4.5" width="4" height="15" rx="1" fill="currentColor" />
+      <rect x="14" y="4.5" width="4" height="15" rx="1" fill="currentColor" />
+    </Icon>
+  );
+}
+
+export function PreviousIcon() {
+  return (
+    <Icon>
+      <path d="M18.5 5v14L8 12z" fill="currentColor" />
+      <path d="M5.5 5v14" />
+    </Icon>
+  );
+}
+
+export function NextIcon() {
+  return (
+    <Icon>
+      <path d="M5.5 5v14L16 12z" fill="currentColor" />
+      <path d="M18.5 5v14" />
+    </Icon>
+  );
+}
+
+export function ShuffleIcon() {
+  return (
+    <Icon>
+      <path d="M16 3h5v5" />
+      <path d="M4 20 21 3" />
+      <path d="M21 16v5h-5" />
+      <path d="m15 15 6 6" />
+      <path d="M4 4l5 5" />
+    </Icon>
+  );
+}
+
+/** Repeat the queue; with `one`, a small 1 says "this track". */
+export function RepeatIcon({ one = false }: { one?: boolean }) {
+  return (
+    <Icon>
+      <path d="m17 2 4 4-4 4" />
+      <path d="M3 11v-1a4 4 0 0 1 4-4h14" />
+      <path d="m7 22-4-4 4-4" />
+      <path d="M21 13v1a4 4 0 0 1-4 4H3" />
+      {one && <path d="M11 10.5 12.5 9v6" />}
+    </Icon>
+  );
+}
+
+export function QueueIcon() {
+  return (
+    <Icon>
+      <path d="M3 6h11" />
+      <path d="M3 12h11" />
+      <path d="M3 18h7" />
+      <path d="M19 5v12" />
+      <circle cx="16.5" cy="17" r="2.5" />
+    </Icon>
+  );
+}
+
+/** A microphone: the words that are sung. */
+export function LyricsIcon() {
+  return (
+    <Icon>
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5.5 11a6.5 6.5 0 0 0 13 0" />
+      <path d="M12 17.5V21" />
+    </Icon>
+  );
+}
+
+export function HelpIcon() {
+  return (
+    <Icon>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6v.6" />
+      <path d="M12 17.3v.01" />
+    </Icon>
+  );
+}
+
+/** A speaker; its waves say how loud (none when muted). */
+export function VolumeIcon({ level }: { level: number }) {
+  return (
+    <Icon>
+      <path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" fill="currentColor" />
+      {level === 0 ? (
+        <>
+          <path d="m16 9.5 5 5" />
+          <path d="m21 9.5-5 5" />
+        </>
+      ) : (
+        <>
+          <path d="M15.5 9.5a3.5 3.5 0 0 1 0 5" />
+          {level > 0.5 && <path d="M18.5 6.5a7.5 7.5 0 0 1 0 11" />}
+        </>
+      )}
+    </Icon>
+  );
+}
+
+/** A small window in a big one: the mini player. */
 export function MiniPlayerIcon() {
   return (
     <Icon>
       <rect x="3" y="4" width="18" height="14" rx="2" />
       <rect x="11" y="11" width="8" height="5" rx="1" />
     </Icon>
-  );
-}
-
-/** Filled transport glyphs for the mini player (drawn, so every font shows them). */
-function Glyph({ children, size = 22 }: { children: ReactNode; size?: number }) {
-  return (
-    <svg aria-hidden="true" width={size} height={size} viewBox="0 0 24 24" fill="currentColor">
-      {children}
-    </svg>
-  );
-}
-
-export function PlayGlyph() {
-  return (
-    <Glyph>
-      <path d="M8 5.5v13a1 1 0 0 0 1.5.86l10.2-6.5a1 1 0 0 0 0-1.72L9.5 4.64A1 1 0 0 0 8 5.5z" />
-    </Glyph>
-  );
-}
-
-export function PauseGlyph() {
-  return (
-    <Glyph>
-      <rect x="6.5" y="5" width="4" height="14" rx="1" />
-      <rect x="13.5" y="5" width="4" height="14" rx="1" />
-    </Glyph>
-  );
-}
-
-export function PreviousGlyph() {
-  return (
-    <Glyph size={18}>
-      <rect x="5" y="5" width="2.5" height="14" rx="1" />
-      <path d="M19 6.2v11.6a1 1 0 0 1-1.53.85L9.2 13.1a1.3 1.3 0 0 1 0-2.2l8.27-5.55A1 1 0 0 1 19 6.2z" />
-    </Glyph>
-  );
-}
-
-export function NextGlyph() {
-  return (
-    <Glyph size={18}>
-      <rect x="16.5" y="5" width="2.5" height="14" rx="1" />
-      <path d="M5 6.2v11.6a1 1 0 0 0 1.53.85l8.27-5.55a1.3 1.3 0 0 0 0-2.2L6.53 5.35A1 1 0 0 0 5 6.2z" />
-    </Glyph>
   );
 }

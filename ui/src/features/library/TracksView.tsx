@@ -1,6 +1,7 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { formatClock } from "../../app/format";
+import { PlayIcon } from "../../app/icons";
 import { paths } from "../../app/paths";
 import { Cover } from "../../components/Cover";
 import { EmptyState } from "../../components/EmptyState";
@@ -38,6 +39,7 @@ export function TracksView({
   const play = usePlayTracks();
   const [adding, setAdding] = useState<LibraryTrackView | null>(null);
   const onRangeChange = useCallback((first: number, last: number) => setRange([first, last]), []);
+  const [text, setText] = useSearchText(filter.text);
 
   const playFrom = (index: number) => {
     const ids: string[] = [];
@@ -58,8 +60,11 @@ export function TracksView({
           data-testid="library-search"
           placeholder={t("library.search.placeholder")}
           aria-label={t("library.search.label")}
-          value={filter.text}
-          onChange={(event) => onFilter({ ...filter, text: event.target.value })}
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            onFilter({ ...filter, text: event.target.value });
+          }}
         />
         <label className="inline-field">
           <span>{t("library.sort.label")}</span>
@@ -169,7 +174,7 @@ function TrackRow({
           aria-label={t("library.play", { title: track.title })}
           onClick={onPlay}
         >
-          ▶
+          <PlayIcon size={16} />
         </button>
       </span>
       <span className="row-title">
@@ -225,4 +230,31 @@ function useIsPlaying(trackId: string | null): boolean {
   if (!trackId || !queue.data || queue.data.index === null) return false;
   const current = queue.data.tracks[now.data?.index ?? queue.data.index];
   return current?.id === trackId;
+}
+
+/**
+ * The search field's text. The address holds it (back and forward keep it), but the router
+ * changes the address in a transition, later: a field drawn from the address would be put
+ * back to its old text after each key, and a key typed before the address caught up would
+ * land on that old text and the previous key would be lost. So the field keeps what is typed
+ * and follows the address only when it changes for another reason (history, a link).
+ */
+function useSearchText(fromAddress: string): [string, (text: string) => void] {
+  const [text, setText] = useState(fromAddress);
+  // What was typed and not yet seen in the address, oldest first.
+  const pending = useRef<string[]>([]);
+  useEffect(() => {
+    const at = pending.current.indexOf(fromAddress);
+    if (at >= 0) {
+      pending.current.splice(0, at + 1);
+    } else {
+      pending.current = [];
+      setText(fromAddress);
+    }
+  }, [fromAddress]);
+  const type = useCallback((next: string) => {
+    pending.current.push(next);
+    setText(next);
+  }, []);
+  return [text, type];
 }

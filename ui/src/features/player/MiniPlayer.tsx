@@ -1,5 +1,5 @@
 import { formatClock } from "../../app/format";
-import { NextGlyph, PauseGlyph, PlayGlyph, PreviousGlyph } from "../../app/icons";
+import { NextIcon, PauseIcon, PlayIcon, PreviousIcon } from "../../app/icons";
 import { Cover } from "../../components/Cover";
 import { useI18n } from "../../i18n";
 import {
@@ -62,7 +62,7 @@ export function MiniPlayer() {
           disabled={!hasSomething}
           onClick={() => controls.previous.mutate()}
         >
-          <PreviousGlyph />
+          <PreviousIcon />
         </button>
         <button
           type="button"
@@ -72,7 +72,7 @@ export function MiniPlayer() {
           disabled={!hasSomething}
           onClick={() => controls.toggle.mutate()}
         >
-          {playing ? <PauseGlyph /> : <PlayGlyph />}
+          {playing ? <PauseIcon /> : <PlayIcon />}
         </button>
         <button
           type="button"
@@ -81,7 +81,7 @@ export function MiniPlayer() {
           disabled={!hasSomething}
           onClick={() => controls.next.mutate()}
         >
-          <NextGlyph />
+          <NextIcon />
         </button>
       </div>
     </main>

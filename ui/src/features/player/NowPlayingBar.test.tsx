@@ -53,6 +53,29 @@ describe("the now-playing bar", () => {
     expect(screen.getByTestId("player-toggle").getAttribute("aria-label")).toBe("Pause");
   });
 
+  it("keeps showing the track heard after the queue is reordered around it", async () => {
+    // Song 1 plays at entry 0; the queue is then reordered so it is entry 1 (saved index),
+    // before the engine announces its new place.
+    mockApp({
+      player_queue: () => ({
+        tracks: [libraryTrack(2, { title: "晴天" }), libraryTrack(1)],
+        index: 1,
+        positionMs: 0,
+      }),
+      player_status: () => ({
+        state: "playing",
+        index: 0,
+        path: "/music/1.flac",
+        durationMs: 181_000,
+        positionMs: 42_000,
+        device: "pulse",
+      }),
+    });
+    renderApp("/store/orders");
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
+    expect(screen.getByTestId("now-playing-position").textContent).toBe("0:42");
+  });
+
   it("shows what plays in a window opened late (asked from Rust, not waited for)", async () => {
     mockApp({
       player_queue: restored,
@@ -120,6 +143,66 @@ describe("the now-playing bar", () => {
     await screen.findByText("晴天");
     await user.click(screen.getByTestId("player-toggle"));
     expect((await screen.findByRole("alert")).textContent).toContain("cannot be reached");
+  });
+
+  it("draws every control as an icon with a spoken name, never a font glyph", async () => {
+    mockApp({ player_queue: restored });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    const names: Record<string, string> = {
+      "player-shuffle": "Shuffle",
+      "player-previous": "Previous track",
+      "player-toggle": "Play",
+      "player-next": "Next track",
+      "player-repeat": "Repeat: off",
+      "player-mute": "Mute",
+      "player-lyrics": "Lyrics",
+      "player-queue": "Queue",
+      "player-help": "Keyboard shortcuts",
+    };
+    for (const [testId, name] of Object.entries(names)) {
+      const button = screen.getByTestId(testId);
+      expect(screen.getByRole("button", { name })).toBe(button);
+      const icon = button.querySelector("svg");
+      expect(icon, testId).not.toBeNull();
+      expect(icon?.getAttribute("aria-hidden"), testId).toBe("true");
+      // Nothing but the icon: Unicode symbols show as boxes where the fonts lack them.
+      expect(button.textContent, testId).toBe("");
+    }
+  });
+
+  it("shows pause while playing and a repeat-one icon apart from repeat-all", async () => {
+    const user = userEvent.setup();
+    mockApp({ player_queue: restored, player_set_repeat: () => null });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    const toggle = screen.getByTestId("player-toggle");
+    const playShape = toggle.innerHTML;
+    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await waitFor(() => expect(toggle.getAttribute("aria-label")).toBe("Pause"));
+    expect(toggle.innerHTML).not.toBe(playShape);
+    const repeat = screen.getByTestId("player-repeat");
+    await user.click(repeat);
+    const all = repeat.innerHTML;
+    await user.click(repeat);
+    expect(repeat.getAttribute("aria-label")).toBe("Repeat: this track");
+    expect(repeat.innerHTML).not.toBe(all);
+  });
+
+  it("mutes and unmutes to the volume it had", async () => {
+    const user = userEvent.setup();
+    localStorage.setItem("shrimp.volume", "0.6");
+    const log = mockApp({ player_queue: restored, player_set_volume: () => null });
+    renderApp("/store/orders");
+    await screen.findByText("晴天");
+    const mute = screen.getByTestId("player-mute");
+    await user.click(mute);
+    expect(mute.getAttribute("aria-pressed")).toBe("true");
+    await user.click(mute);
+    expect(mute.getAttribute("aria-pressed")).toBe("false");
+    expect(log.argsOf("player_set_volume")).toEqual([{ volume: 0 }, { volume: 0.6 }]);
+    expect((screen.getByTestId("player-volume") as HTMLInputElement).value).toBe("0.6");
+    localStorage.removeItem("shrimp.volume");
   });
 
   it("answers the keyboard: space plays, ? shows the shortcuts", async () => {

@@ -1,7 +1,19 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { formatClock } from "../../app/format";
-import { MiniPlayerIcon } from "../../app/icons";
+import {
+  HelpIcon,
+  LyricsIcon,
+  MiniPlayerIcon,
+  NextIcon,
+  PauseIcon,
+  PlayIcon,
+  PreviousIcon,
+  QueueIcon,
+  RepeatIcon,
+  ShuffleIcon,
+  VolumeIcon,
+} from "../../app/icons";
 import { paths } from "../../app/paths";
 import { Cover } from "../../components/Cover";
 import { Dialog } from "../../components/Dialog";
@@ -39,6 +51,8 @@ export function NowPlayingBar() {
   const current = currentOf(now, queue.data);
   const [dragMs, setDragMs] = useState<number | null>(null);
   const [volume, setVolume] = useState(savedVolume);
+  // What unmuting goes back to.
+  const [unmutedVolume, setUnmutedVolume] = useState(() => savedVolume() || 1);
   const [shuffle, setShuffle] = useState(false);
   const [repeat, setRepeat] = useState<RepeatMode>("off");
   const [panel, setPanel] = useState<"queue" | "lyrics" | null>(null);
@@ -50,6 +64,7 @@ export function NowPlayingBar() {
 
   const changeVolume = (level: number) => {
     const next = Math.min(1, Math.max(0, Math.round(level * 100) / 100));
+    if (volume > 0 && next === 0) setUnmutedVolume(volume);
     setVolume(next);
     globalThis.localStorage?.setItem(VOLUME_KEY, String(next));
     controls.volume.mutate(next);
@@ -132,7 +147,7 @@ export function NowPlayingBar() {
               controls.shuffle.mutate(!shuffle);
             }}
           >
-            ⤮
+            <ShuffleIcon />
           </button>
           <button
             type="button"
@@ -142,7 +157,7 @@ export function NowPlayingBar() {
             disabled={!hasSomething}
             onClick={() => controls.previous.mutate()}
           >
-            ⏮
+            <PreviousIcon />
           </button>
           <button
             type="button"
@@ -153,7 +168,7 @@ export function NowPlayingBar() {
             disabled={!hasSomething}
             onClick={() => controls.toggle.mutate()}
           >
-            {playing ? "❚❚" : "▶"}
+            {playing ? <PauseIcon size={22} /> : <PlayIcon size={22} />}
           </button>
           <button
             type="button"
@@ -163,7 +178,7 @@ export function NowPlayingBar() {
             disabled={!hasSomething}
             onClick={() => controls.next.mutate()}
           >
-            ⏭
+            <NextIcon />
           </button>
           <button
             type="button"
@@ -178,7 +193,7 @@ export function NowPlayingBar() {
               controls.repeat.mutate(next);
             }}
           >
-            {repeat === "one" ? "🔂" : "🔁"}
+            <RepeatIcon one={repeat === "one"} />
           </button>
         </div>
         <div className="np-seek">
@@ -204,6 +219,16 @@ export function NowPlayingBar() {
         </div>
       </div>
       <div className="np-side">
+        <button
+          type="button"
+          className={`icon-button${volume === 0 ? " on" : ""}`}
+          aria-pressed={volume === 0}
+          aria-label={t("player.mute")}
+          data-testid="player-mute"
+          onClick={() => changeVolume(volume === 0 ? unmutedVolume : 0)}
+        >
+          <VolumeIcon level={volume} />
+        </button>
         <input
           type="range"
           min={0}
@@ -224,7 +249,7 @@ export function NowPlayingBar() {
           data-testid="player-lyrics"
           onClick={() => setPanel(panel === "lyrics" ? null : "lyrics")}
         >
-          ♪
+          <LyricsIcon />
         </button>
         <button
           type="button"
@@ -234,7 +259,7 @@ export function NowPlayingBar() {
           data-testid="player-queue"
           onClick={() => setPanel(panel === "queue" ? null : "queue")}
         >
-          ☰
+          <QueueIcon />
         </button>
         <button
           type="button"
@@ -253,7 +278,7 @@ export function NowPlayingBar() {
           data-testid="player-help"
           onClick={() => setHelp(true)}
         >
-          ?
+          <HelpIcon />
         </button>
       </div>
       {(error || now.error) && (

@@ -13,14 +13,19 @@ export interface Current {
 
 export function currentOf(now: NowPlaying, queue: QueueView | undefined): Current {
   const tracks = queue?.tracks ?? [];
-  const live = now.index !== null ? tracks[now.index] : undefined;
-  if (now.path !== null && live && live.path === now.path) {
+  // The engine's index is the one it last announced; after the queue is reordered the saved
+  // index is the newer one until the engine announces again. Whichever holds the file heard.
+  const live = [now.index, queue?.index ?? null]
+    .filter((index): index is number => index !== null)
+    .map((index) => ({ index, track: tracks[index] }))
+    .find(({ track }) => now.path !== null && track?.path === now.path);
+  if (live?.track) {
     return {
-      track: live,
+      track: live.track,
       preview: false,
-      index: now.index,
+      index: live.index,
       positionMs: now.positionMs,
-      durationMs: now.durationMs ?? live.durationMs ?? null,
+      durationMs: now.durationMs ?? live.track.durationMs ?? null,
     };
   }
   if (now.path !== null && now.state !== "stopped") {

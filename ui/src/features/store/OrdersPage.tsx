@@ -61,7 +61,7 @@ function OrderList({ orders }: { orders: readonly OrderView[] }) {
   return (
     <>
       <p className="muted" data-testid="orders-total">
-        {t("orders.total", { count: String(paid.length), total: formatFen(total) })}
+        {t("orders.total", { count: paid.length, total: formatFen(total) })}
       </p>
       <ol className="order-list" aria-label={t("orders.title")}>
         {orders.map((order, index) => {

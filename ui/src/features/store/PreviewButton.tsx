@@ -1,3 +1,4 @@
+import { PauseIcon, PlayIcon } from "../../app/icons";
 import { useI18n } from "../../i18n";
 import { type TrackView, useNowPlaying, usePlayPreview, useTogglePlayback } from "../../ipc";
 
@@ -22,7 +23,7 @@ export function PreviewButton({ track }: { track: Pick<TrackView, "id" | "title"
       disabled={play.isPending}
       onClick={() => (isThis && now?.state !== "stopped" ? toggle.mutate() : play.mutate(track.id))}
     >
-      <span aria-hidden="true">{playing ? "❚❚" : "▶"}</span>
+      {playing ? <PauseIcon size={12} /> : <PlayIcon size={12} />}
     </button>
   );
 }
