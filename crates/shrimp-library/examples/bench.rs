@@ -521,6 +521,8 @@ async fn touch(db: &Path) -> Result<()> {
     Ok(())
 }
 
+// One table of figures, read top to bottom like its output.
+#[allow(clippy::too_many_lines)]
 async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
     use shrimp_library::{TrackFilter, TrackSort, TrackStatus};
     println!("== browse: a virtualized list of {tracks} tracks, 100 rows a window ==");
@@ -606,6 +608,11 @@ async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
                         }
                         times.push(window(&library, filter, sort, descending, offset).await?);
                     }
+                    if std::env::var_os("BENCH_VERBOSE").is_some() {
+                        let each: Vec<String> =
+                            times.iter().map(|t| format!("{:.1}", ms(*t))).collect();
+                        println!("    {}", each.join(" "));
+                    }
                     if !times.is_empty() {
                         line(
                             &format!("by {sort_label}{dir}, scroll at the {place}"),
@@ -650,10 +657,19 @@ async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
             text: text.to_owned(),
             ..TrackFilter::default()
         };
+        let mut these = Vec::new();
         for _ in 0..20 {
             touch(&paths.database).await?;
-            times.push(window(&library, &filter, TrackSort::Artist, false, 0).await?);
+            these.push(window(&library, &filter, TrackSort::Artist, false, 0).await?);
         }
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            println!(
+                "    {text:<14} p50 {:>7.3} ms  max {:>7.3} ms",
+                ms(percentile(&mut these, 0.5)),
+                ms(percentile(&mut these, 1.0))
+            );
+        }
+        times.extend(these);
     }
     line("search as you type, first window", &mut times);
     library.close().await;

@@ -335,9 +335,7 @@ impl Library {
         let query = (clause.as_str(), binds.as_slice());
         let mut positions = self.positions.lock().await;
         positions.refresh(&self.options).await?;
-        let rowids = if let Some(rowids) = positions.order(&key, sort) {
-            rowids
-        } else {
+        let Some(rowids) = positions.order(&key, sort) else {
             let total = positions.count(&key, &clause, &binds).await?;
             let few = !filter.text.trim().is_empty() && total < FEW_MATCHES;
             if offset < DIRECT_REACH.max(total / 2) {

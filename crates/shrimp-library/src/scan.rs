@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Connection, Sqlite, Transaction};
 
 use crate::cover::Covers;
 use crate::error::{LibraryError, Result};
@@ -146,6 +146,8 @@ impl Library {
             pool.spawn_one()?;
         }
         let mut writer = plan.writer;
+        // One connection for the whole scan, so its insert statements are prepared once.
+        let mut conn = self.pool.acquire().await?;
         let mut done = 0u64;
         let mut batch = Vec::with_capacity(BATCH);
         while done < total {
@@ -165,7 +167,7 @@ impl Library {
                     Err(_) => break,
                 }
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = conn.begin().await?;
             for scanned in batch.drain(..) {
                 done += 1;
                 on_progress(&ScanProgressed {
@@ -185,6 +187,7 @@ impl Library {
             .filter(|id| writer.claimed.contains(*id))
             .count();
         report.missing = (plan.vanished.len() - came_back) as u64;
+        drop(conn);
         self.prune().await?;
         Ok(report)
     }
@@ -550,15 +553,27 @@ const INSERT_COLUMNS: &str = "id, path, size, mtime_ns, fingerprint, title, arti
     sample_rate, channels, codec, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, \
     cover, status, reason, added_at_ms, updated_at_ms";
 const INSERT_WIDTH: usize = 28;
-/// New tracks per `INSERT` statement: 64 × 28 parameters stays far below SQLite's limit, and
-/// a full chunk's statement is prepared once per connection and reused.
-const INSERT_CHUNK: usize = 64;
+/// The shapes of the insert statements: a batch is cut into chunks of at most the largest, and
+/// a chunk padded with rows of NULLs (left out by the statement) up to the next shape. A few
+/// shapes keep the statements prepared once per connection, and few statements per batch keep
+/// the full-text indexes from flushing their pending terms before each one.
+const INSERT_SHAPES: [usize; 4] = [4, 16, 64, BATCH];
 
-/// `INSERT … VALUES (?, …), (?, …)` for `rows` new tracks.
+/// The shape a chunk of `rows` new tracks is padded to.
+fn insert_shape(rows: usize) -> usize {
+    INSERT_SHAPES
+        .into_iter()
+        .find(|&shape| shape >= rows)
+        .unwrap_or(BATCH)
+}
+
+/// `INSERT … SELECT … FROM (VALUES (?, …), …)` for `rows` new tracks; rows whose id is NULL
+/// are padding.
 fn insert_tracks_sql(rows: usize) -> String {
     let one = format!("({})", vec!["?"; INSERT_WIDTH].join(", "));
     format!(
-        "INSERT INTO tracks ({INSERT_COLUMNS}) VALUES {}",
+        "INSERT INTO tracks ({INSERT_COLUMNS}) SELECT * FROM (VALUES {}) \
+         WHERE column1 IS NOT NULL",
         vec![one; rows].join(", ")
     )
 }
@@ -710,21 +725,26 @@ impl Writer {
         update(tx, &row).await
     }
 
-    /// Inserts the new tracks collected since the last flush: a statement per 64 tracks with
-    /// their values bound (encoding them as JSON for SQLite to take apart cost a third of the
-    /// scan).
+    /// Inserts the new tracks collected since the last flush: one statement for the batch with
+    /// its values bound (encoding them as JSON for SQLite to take apart cost a third of the
+    /// scan), and one for its short-word index rows.
     async fn flush(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
-        for chunk in self.pending.chunks(INSERT_CHUNK) {
-            let sql = insert_tracks_sql(chunk.len());
-            let mut insert = sqlx::query(AssertSqlSafe(sql));
+        for chunk in self.pending.chunks(BATCH) {
+            let shape = insert_shape(chunk.len());
+            let mut insert = sqlx::query(AssertSqlSafe(insert_tracks_sql(shape)));
             for row in chunk {
                 insert = bind_new(insert, row);
             }
+            for _ in 0..(shape - chunk.len()) * INSERT_WIDTH {
+                insert = insert.bind(None::<i64>);
+            }
             insert.execute(&mut **tx).await?;
-            let sql = insert_short_sql(chunk.len());
-            let mut short = sqlx::query(AssertSqlSafe(sql));
+            let mut short = sqlx::query(AssertSqlSafe(insert_short_sql(shape)));
             for row in chunk {
                 short = short.bind(&row.id).bind(&row.terms);
+            }
+            for _ in 0..(shape - chunk.len()) * 2 {
+                short = short.bind(None::<String>);
             }
             short.execute(&mut **tx).await?;
         }
