@@ -1,7 +1,9 @@
 //! Browsing the library as a long list: a window of rows (offset and limit) of the playable
 //! tracks, sorted and filtered in SQL, with how many rows there are in all — so a view of
-//! 100,000 tracks asks only for the rows it shows. Also the artists, and tracks by id in the
-//! order asked (a play queue).
+//! 100,000 tracks asks only for the rows it shows. Each sort order has its index; totals and
+//! the orders of lists scrolled deep are remembered until the database changes (`Positions`),
+//! so a window costs about the same anywhere in the list. Also the artists, and tracks by id
+//! in the order asked (a play queue).
 
 use std::collections::HashMap;
 use std::sync::Arc;
