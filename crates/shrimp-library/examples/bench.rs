@@ -7,10 +7,10 @@
 //! - `search`: search latency p50/p99 over a synthetic library of N tracks with Latin and
 //!   Chinese titles.
 //!
-//! - `browse`: what a virtualized list of N tracks costs: a window of 100 rows at a random
-//!   offset (scrolling), sorted by artist or title, plus the count, and the same while a
-//!   search narrows the list; against loading the whole list at once (what a list that is
-//!   not windowed would do), measured in the same run.
+//! - `browse`: what a virtualized list of N tracks costs: the count plus a window of 100 rows,
+//!   for every sort order, scrolling at the top, middle and end and jumping to random
+//!   offsets, for all tracks and while a search narrows the list; against loading the whole
+//!   list at once (what a list that is not windowed would do), measured in the same run.
 //!
 //! `cargo run --release -p shrimp-library --example bench -- [scan|search|browse|all] [--files N]
 //! [--tracks N] [--dir DIR]`
@@ -509,6 +509,41 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times[i]
 }
 
+/// One window as the Library page asks for it (`list_tracks` in shrimp-core): the total, then
+/// the rows.
+async fn window(
+    library: &Library,
+    filter: &shrimp_library::TrackFilter,
+    sort: shrimp_library::TrackSort,
+    descending: bool,
+    offset: u64,
+) -> Result<Duration> {
+    let start = Instant::now();
+    let total = library.count_tracks(filter).await?;
+    let rows = library
+        .track_window(filter, sort, descending, offset, 100)
+        .await?;
+    let took = start.elapsed();
+    if offset < total && rows.is_empty() {
+        bail!("an empty window at {offset} of {total}");
+    }
+    Ok(took)
+}
+
+/// Changes one row from another connection, as a scan or a download would: what the list
+/// remembered is then stale and must be learnt again.
+async fn touch(db: &Path) -> Result<()> {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await?;
+    sqlx::query("UPDATE tracks SET updated_at_ms = updated_at_ms + 1 WHERE rowid = 1")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+// One table of figures, read top to bottom like its output.
+#[allow(clippy::too_many_lines)]
 async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
     use shrimp_library::{TrackFilter, TrackSort, TrackStatus};
     println!("== browse: a virtualized list of {tracks} tracks, 100 rows a window ==");
@@ -530,36 +565,104 @@ async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
     }
     let whole = percentile(&mut whole, 0.5);
     println!(
-        "reference: loading all {tracks} rows at once       p50 {:>8.3} ms",
+        "reference: loading all {tracks} rows at once: p50 {:.3} ms",
         ms(whole)
     );
-
-    let mut rng = Rng(11);
-    let everything = TrackFilter::default();
-    for (label, sort) in [
-        ("by artist", TrackSort::Artist),
-        ("by title", TrackSort::Title),
-    ] {
-        let mut times = Vec::new();
-        for _ in 0..300 {
-            let offset = rng.next() % tracks.max(1) as u64;
-            let start = Instant::now();
-            library.count_tracks(&everything).await?;
-            let rows = library
-                .track_window(&everything, sort, false, offset, 100)
-                .await?;
-            times.push(start.elapsed());
-            assert!(!rows.is_empty());
-        }
-        let p50 = percentile(&mut times, 0.5);
-        let p99 = percentile(&mut times, 0.99);
+    println!("each figure: count + a window of 100 rows (p50 / p99 ms; ratio = p99 / whole list)");
+    let line = |label: &str, times: &mut Vec<Duration>| {
+        let p50 = percentile(times, 0.5);
+        let p99 = percentile(times, 0.99);
         println!(
-            "scroll {label:<10} window + count   p50 {:>8.3} ms  p99 {:>8.3} ms  ratio p99/whole list {:.3}",
+            "  {label:<44} p50 {:>7.3}  p99 {:>7.3}  ratio {:.4}",
             ms(p50),
             ms(p99),
             p99.as_secs_f64() / whole.as_secs_f64()
         );
+    };
+
+    let everything = TrackFilter::default();
+    let filters = [
+        ("all tracks", everything.clone()),
+        (
+            "search 'lo'",
+            TrackFilter {
+                text: "lo".to_owned(),
+                ..TrackFilter::default()
+            },
+        ),
+        (
+            "search '夜'",
+            TrackFilter {
+                text: "夜".to_owned(),
+                ..TrackFilter::default()
+            },
+        ),
+    ];
+    let sorts = [
+        ("artist", TrackSort::Artist),
+        ("title", TrackSort::Title),
+        ("album", TrackSort::Album),
+        ("added", TrackSort::Added),
+        ("duration", TrackSort::Duration),
+    ];
+    let mut rng = Rng(11);
+    for (filter_label, filter) in &filters {
+        let total = library.count_tracks(filter).await?;
+        println!("{filter_label}: {total} tracks");
+        for (sort_label, sort) in sorts {
+            for descending in [false, true] {
+                if descending && !matches!(sort, TrackSort::Artist | TrackSort::Added) {
+                    continue;
+                }
+                let dir = if descending { " desc" } else { "" };
+                // Scrolling: 30 windows one after another from the top, the middle, the end.
+                for (place, from) in [
+                    ("top", 0),
+                    ("middle", total / 2),
+                    ("end", total.saturating_sub(3_000)),
+                ] {
+                    let mut times = Vec::new();
+                    for i in 0..30u64 {
+                        let offset = from + i * 100;
+                        if offset >= total {
+                            break;
+                        }
+                        times.push(window(&library, filter, sort, descending, offset).await?);
+                    }
+                    if std::env::var_os("BENCH_VERBOSE").is_some() {
+                        let each: Vec<String> =
+                            times.iter().map(|t| format!("{:.1}", ms(*t))).collect();
+                        println!("    {}", each.join(" "));
+                    }
+                    if !times.is_empty() {
+                        line(
+                            &format!("by {sort_label}{dir}, scroll at the {place}"),
+                            &mut times,
+                        );
+                    }
+                }
+                // Dragging the scrollbar: windows at random offsets.
+                let mut times = Vec::new();
+                for _ in 0..100 {
+                    let offset = rng.next() % total.max(1);
+                    times.push(window(&library, filter, sort, descending, offset).await?);
+                }
+                line(&format!("by {sort_label}{dir}, random jumps"), &mut times);
+            }
+        }
     }
+    // The first jump into the middle after the library changed (a scan committed, a download
+    // landed) learns the order again.
+    let mut times = Vec::new();
+    for round in 0..10u64 {
+        for (_, sort) in sorts {
+            touch(&paths.database).await?;
+            let offset = tracks as u64 / 3 + round * 1_000;
+            times.push(window(&library, &everything, sort, false, offset).await?);
+        }
+    }
+    line("first jump after the library changed", &mut times);
+
     let mut times = Vec::new();
     for text in [
         "l",
@@ -575,23 +678,21 @@ async fn bench_browse(dir: &Path, tracks: usize) -> Result<()> {
             text: text.to_owned(),
             ..TrackFilter::default()
         };
+        let mut these = Vec::new();
         for _ in 0..20 {
-            let start = Instant::now();
-            library.count_tracks(&filter).await?;
-            library
-                .track_window(&filter, TrackSort::Artist, false, 0, 100)
-                .await?;
-            times.push(start.elapsed());
+            touch(&paths.database).await?;
+            these.push(window(&library, &filter, TrackSort::Artist, false, 0).await?);
         }
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            println!(
+                "    {text:<14} p50 {:>7.3} ms  max {:>7.3} ms",
+                ms(percentile(&mut these, 0.5)),
+                ms(percentile(&mut these, 1.0))
+            );
+        }
+        times.extend(these);
     }
-    let p50 = percentile(&mut times, 0.5);
-    let p99 = percentile(&mut times, 0.99);
-    println!(
-        "search as you type, first window + count p50 {:>8.3} ms  p99 {:>8.3} ms  ratio p99/whole list {:.3}",
-        ms(p50),
-        ms(p99),
-        p99.as_secs_f64() / whole.as_secs_f64()
-    );
+    line("search as you type, first window", &mut times);
     library.close().await;
     Ok(())
 }

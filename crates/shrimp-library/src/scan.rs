@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Connection, Sqlite, Transaction};
 
 use crate::cover::Covers;
 use crate::error::{LibraryError, Result};
@@ -146,6 +146,8 @@ impl Library {
             pool.spawn_one()?;
         }
         let mut writer = plan.writer;
+        // One connection for the whole scan, so its insert statements are prepared once.
+        let mut conn = self.pool.acquire().await?;
         let mut done = 0u64;
         let mut batch = Vec::with_capacity(BATCH);
         while done < total {
@@ -165,7 +167,7 @@ impl Library {
                     Err(_) => break,
                 }
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = conn.begin().await?;
             for scanned in batch.drain(..) {
                 done += 1;
                 on_progress(&ScanProgressed {
@@ -185,6 +187,7 @@ impl Library {
             .filter(|id| writer.claimed.contains(*id))
             .count();
         report.missing = (plan.vanished.len() - came_back) as u64;
+        drop(conn);
         self.prune().await?;
         Ok(report)
     }
@@ -501,8 +504,8 @@ async fn update(tx: &mut Transaction<'_, Sqlite>, row: &Row) -> Result<()> {
     Ok(())
 }
 
-/// One track row as written; serialised to JSON for the batched insert.
-#[derive(Debug, Serialize)]
+/// One track row as written.
+#[derive(Debug)]
 struct Row {
     id: String,
     path: String,
@@ -544,19 +547,79 @@ struct Writer {
     albums: HashMap<(String, String), i64>,
 }
 
-/// Inserts a JSON array of [`Row`]s in one statement (`jsonb_each` keeps each row parsed once).
-const INSERT_TRACKS: &str = "INSERT INTO tracks (id, path, size, mtime_ns, fingerprint, \
-    title, artist, album, album_artist, artist_id, album_id, track_no, disc_no, genre, year, \
-    duration_ms, sample_rate, channels, codec, rg_track_gain, rg_track_peak, rg_album_gain, \
-    rg_album_peak, cover, status, reason, added_at_ms, updated_at_ms) \
-    SELECT v ->> 'id', v ->> 'path', v ->> 'size', v ->> 'mtime_ns', v ->> 'fingerprint', \
-    v ->> 'title', v ->> 'artist', v ->> 'album', v ->> 'album_artist', v ->> 'artist_id', \
-    v ->> 'album_id', v ->> 'track_no', v ->> 'disc_no', v ->> 'genre', v ->> 'year', \
-    v ->> 'duration_ms', v ->> 'sample_rate', v ->> 'channels', v ->> 'codec', \
-    v ->> 'rg_track_gain', v ->> 'rg_track_peak', v ->> 'rg_album_gain', \
-    v ->> 'rg_album_peak', v ->> 'cover', v ->> 'status', v ->> 'reason', v ->> 'now_ms', \
-    v ->> 'now_ms' \
-    FROM (SELECT value AS v FROM jsonb_each(?1))";
+/// The columns of a new track, in the order [`bind_new`] binds them.
+const INSERT_COLUMNS: &str = "id, path, size, mtime_ns, fingerprint, title, artist, album, \
+    album_artist, artist_id, album_id, track_no, disc_no, genre, year, duration_ms, \
+    sample_rate, channels, codec, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, \
+    cover, status, reason, added_at_ms, updated_at_ms";
+const INSERT_WIDTH: usize = 28;
+/// The shapes of the insert statements: a batch is cut into chunks of at most the largest, and
+/// a chunk padded with rows of NULLs (left out by the statement) up to the next shape. A few
+/// shapes keep the statements prepared once per connection, and few statements per batch keep
+/// the full-text indexes from flushing their pending terms before each one.
+const INSERT_SHAPES: [usize; 4] = [4, 16, 64, BATCH];
+
+/// The shape a chunk of `rows` new tracks is padded to.
+fn insert_shape(rows: usize) -> usize {
+    INSERT_SHAPES
+        .into_iter()
+        .find(|&shape| shape >= rows)
+        .unwrap_or(BATCH)
+}
+
+/// `INSERT … SELECT … FROM (VALUES (?, …), …)` for `rows` new tracks; rows whose id is NULL
+/// are padding.
+fn insert_tracks_sql(rows: usize) -> String {
+    let one = format!("({})", vec!["?"; INSERT_WIDTH].join(", "));
+    format!(
+        "INSERT INTO tracks ({INSERT_COLUMNS}) SELECT * FROM (VALUES {}) \
+         WHERE column1 IS NOT NULL",
+        vec![one; rows].join(", ")
+    )
+}
+
+/// The short-word index rows of `rows` new tracks, found by their ids.
+fn insert_short_sql(rows: usize) -> String {
+    format!(
+        "INSERT OR REPLACE INTO tracks_short (rowid, terms) SELECT t.rowid, v.column2 \
+         FROM (VALUES {}) v JOIN tracks t ON t.id = v.column1",
+        vec!["(?, ?)"; rows].join(", ")
+    )
+}
+
+type Insert<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+fn bind_new<'q>(query: Insert<'q>, row: &'q Row) -> Insert<'q> {
+    query
+        .bind(&row.id)
+        .bind(&row.path)
+        .bind(row.size)
+        .bind(row.mtime_ns)
+        .bind(&row.fingerprint)
+        .bind(&row.title)
+        .bind(&row.artist)
+        .bind(&row.album)
+        .bind(&row.album_artist)
+        .bind(row.artist_id)
+        .bind(row.album_id)
+        .bind(row.track_no.map(i64::from))
+        .bind(row.disc_no.map(i64::from))
+        .bind(&row.genre)
+        .bind(row.year.map(i64::from))
+        .bind(row.duration_ms)
+        .bind(row.sample_rate.map(i64::from))
+        .bind(row.channels.map(i64::from))
+        .bind(row.codec)
+        .bind(row.rg_track_gain)
+        .bind(row.rg_track_peak)
+        .bind(row.rg_album_gain)
+        .bind(row.rg_album_peak)
+        .bind(&row.cover)
+        .bind(row.status)
+        .bind(&row.reason)
+        .bind(row.now_ms)
+        .bind(row.now_ms)
+}
 
 const UPDATE_TRACK: &str = "UPDATE tracks SET path = ?2, size = ?3, mtime_ns = ?4, \
     fingerprint = ?5, title = ?6, artist = ?7, album = ?8, album_artist = ?9, artist_id = ?10, \
@@ -662,26 +725,30 @@ impl Writer {
         update(tx, &row).await
     }
 
-    /// Inserts the new tracks collected since the last flush.
+    /// Inserts the new tracks collected since the last flush: one statement for the batch with
+    /// its values bound (encoding them as JSON for SQLite to take apart cost a third of the
+    /// scan), and one for its short-word index rows.
     async fn flush(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
-        if self.pending.is_empty() {
-            return Ok(());
+        for chunk in self.pending.chunks(BATCH) {
+            let shape = insert_shape(chunk.len());
+            let mut insert = sqlx::query(AssertSqlSafe(insert_tracks_sql(shape)));
+            for row in chunk {
+                insert = bind_new(insert, row);
+            }
+            for _ in 0..(shape - chunk.len()) * INSERT_WIDTH {
+                insert = insert.bind(None::<i64>);
+            }
+            insert.execute(&mut **tx).await?;
+            let mut short = sqlx::query(AssertSqlSafe(insert_short_sql(shape)));
+            for row in chunk {
+                short = short.bind(&row.id).bind(&row.terms);
+            }
+            for _ in 0..(shape - chunk.len()) * 2 {
+                short = short.bind(None::<String>);
+            }
+            short.execute(&mut **tx).await?;
         }
-        let rows = serde_json::to_string(&self.pending)
-            .map_err(|e| LibraryError::Task(format!("encoding tracks: {e}")))?;
         self.pending.clear();
-        sqlx::query(INSERT_TRACKS)
-            .bind(&rows)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "INSERT OR REPLACE INTO tracks_short (rowid, terms) \
-             SELECT t.rowid, j.value ->> 'terms' FROM jsonb_each(?1) j \
-             JOIN tracks t ON t.id = j.value ->> 'id'",
-        )
-        .bind(&rows)
-        .execute(&mut **tx)
-        .await?;
         Ok(())
     }
 

@@ -290,6 +290,10 @@ pub struct Play {
 pub struct Library {
     pub(crate) pool: SqlitePool,
     pub(crate) thumbnails: PathBuf,
+    /// How connections are opened, for the track list's own reading connection.
+    pub(crate) options: SqliteConnectOptions,
+    /// What the track list remembers between windows (browse.rs).
+    pub(crate) positions: std::sync::Arc<tokio::sync::Mutex<crate::browse::Positions>>,
 }
 
 impl Library {
@@ -316,17 +320,20 @@ impl Library {
             .pragma("cache_size", "-16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self {
             pool,
             thumbnails: paths.thumbnails.clone(),
+            options,
+            positions: std::sync::Arc::default(),
         })
     }
 
     /// Closes the connection pool, waiting for queries in flight.
     pub async fn close(&self) {
+        self.positions.lock().await.close().await;
         self.pool.close().await;
     }
 

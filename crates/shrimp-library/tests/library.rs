@@ -914,3 +914,175 @@ async fn a_track_window_is_sorted_filtered_and_searched_in_sql_with_its_total() 
         "asked order, unknown ids left out"
     );
 }
+
+/// Rows for the track list's order test: ties on every key, missing values, names that differ
+/// only in case, Chinese text, and rows that are not playable.
+async fn insert_list_rows(conn: &mut sqlx::SqliteConnection, rows: std::ops::Range<u32>) {
+    let artists = [
+        None,
+        Some("ann"),
+        Some("Ann"),
+        Some("周杰伦"),
+        Some(""),
+        Some("Bei"),
+    ];
+    let albums = [None, Some("One"), Some("one"), Some("叶惠美"), Some("Two")];
+    let titles = [
+        "晴天",
+        "Alpha",
+        "alpha",
+        "Bravo Night",
+        "夜曲",
+        "night",
+        "七里香",
+    ];
+    for i in rows {
+        let n = i as usize;
+        let status = match (i % 19, i % 23) {
+            (0, _) => "missing",
+            (_, 0) => "unreadable",
+            _ => "ok",
+        };
+        sqlx::query(
+            "INSERT INTO tracks (id, path, size, mtime_ns, fingerprint, title, artist, album, \
+             album_artist, genre, disc_no, track_no, duration_ms, status, added_at_ms, \
+             updated_at_ms) VALUES (?1, ?2, 1, 1, ?1, ?3, ?4, ?5, ?4, 'Pop', ?6, ?7, ?8, ?9, \
+             ?10, 0)",
+        )
+        .bind(format!("t_list{i:05}"))
+        .bind(format!("/music/{i}.flac"))
+        .bind(titles[n % titles.len()])
+        .bind(artists[n % artists.len()])
+        .bind(albums[n % albums.len()])
+        .bind((i % 3 != 0).then_some(i64::from(i % 2 + 1)))
+        .bind((i % 11 != 0).then_some(i64::from(i % 9)))
+        .bind((i % 17 != 0).then_some(i64::from(i % 13) * 1000))
+        .bind(status)
+        .bind(i64::from(i / 10))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+}
+
+/// The list as one query sorts it, which is what every window must agree with.
+async fn whole_list(
+    conn: &mut sqlx::SqliteConnection,
+    clause: &str,
+    order: &str,
+    descending: bool,
+) -> Vec<String> {
+    let direction = if descending { " DESC" } else { "" };
+    let order: Vec<String> = order
+        .split(", ")
+        .map(|key| format!("{key}{direction}"))
+        .collect();
+    let sql = format!(
+        "SELECT t.id FROM tracks t WHERE t.status = 'ok' {clause} ORDER BY {}",
+        order.join(", ")
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn windows_of_the_track_list_put_together_are_the_whole_sorted_list() {
+    use shrimp_library::{TrackFilter, TrackSort};
+    use sqlx::Connection;
+    let data = TempDir::new().unwrap();
+    let paths = LibraryPaths::in_dir(&data.path().join("data"));
+    let library = Library::open(&paths).await.unwrap();
+    let url = format!("sqlite://{}", paths.database.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    insert_list_rows(&mut conn, 0..2_600).await;
+    library.rebuild_search_index().await.unwrap();
+
+    let sorts = [
+        (
+            TrackSort::Artist,
+            "t.artist, t.album, t.disc_no, t.track_no, t.rowid",
+        ),
+        (TrackSort::Title, "t.title, t.rowid"),
+        (TrackSort::Album, "t.album, t.disc_no, t.track_no, t.rowid"),
+        (TrackSort::Added, "t.added_at_ms, t.rowid"),
+        (TrackSort::Duration, "t.duration_ms, t.rowid"),
+    ];
+    let filters = [
+        (TrackFilter::default(), ""),
+        (
+            TrackFilter {
+                artist: Some("ANN".into()),
+                ..TrackFilter::default()
+            },
+            "AND t.artist = 'ANN'",
+        ),
+        (
+            TrackFilter {
+                text: "夜".into(),
+                ..TrackFilter::default()
+            },
+            "AND t.rowid IN (SELECT rowid FROM tracks_short WHERE tracks_short MATCH '\"夜\"')",
+        ),
+        (
+            TrackFilter {
+                text: "night".into(),
+                ..TrackFilter::default()
+            },
+            "AND t.rowid IN (SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH '\"night\"')",
+        ),
+    ];
+    let ids = |rows: Vec<shrimp_library::ListedTrack>| -> Vec<String> {
+        rows.into_iter().map(|r| r.track.id.to_string()).collect()
+    };
+    // Twice: the second time after the library changed underneath (rows added, titles and
+    // statuses changed from another connection), which what the list remembered must follow.
+    for round in 0..2 {
+        if round == 1 {
+            insert_list_rows(&mut conn, 2_600..3_100).await;
+            sqlx::query("UPDATE tracks SET title = 'Aardvark', status = 'ok' WHERE rowid % 50 = 7")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            library.rebuild_search_index().await.unwrap();
+        }
+        for (filter, clause) in &filters {
+            for (sort, order) in sorts {
+                for descending in [false, true] {
+                    let expected = whole_list(&mut conn, clause, order, descending).await;
+                    let what = format!("{sort:?} desc={descending} {filter:?} round {round}");
+                    let total = library.count_tracks(filter).await.unwrap();
+                    assert_eq!(total, expected.len() as u64, "{what}");
+                    assert!(!expected.is_empty(), "{what}");
+                    // A jump to the end first, then into the middle, then every window in turn.
+                    for offset in [total.saturating_sub(150), total / 2 + 33] {
+                        let got = library
+                            .track_window(filter, sort, descending, offset, 100)
+                            .await
+                            .unwrap();
+                        let from = usize::try_from(offset).unwrap();
+                        let to = (from + 100).min(expected.len());
+                        assert_eq!(ids(got), expected[from..to], "{what} at {offset}");
+                    }
+                    let mut all = Vec::new();
+                    for offset in (0..total + 100).step_by(100) {
+                        let got = library
+                            .track_window(filter, sort, descending, offset, 100)
+                            .await
+                            .unwrap();
+                        all.extend(ids(got));
+                    }
+                    assert_eq!(all, expected, "{what}");
+                }
+            }
+            // Touch the database so the next filter starts with nothing remembered.
+            sqlx::query("UPDATE tracks SET updated_at_ms = updated_at_ms + 1 WHERE rowid = 1")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+    conn.close().await.unwrap();
+    library.close().await;
+}
