@@ -12,6 +12,8 @@ pub const COMMANDS: &[&str] = &[
     "connect",
     "register_account",
     "sign_out",
+    "preferences",
+    "set_preferences",
     "store_home",
     "search_tracks",
     "track_page",

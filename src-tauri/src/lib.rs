@@ -12,6 +12,7 @@ mod covers;
 mod events;
 pub mod ipc;
 mod media_controls;
+mod notifications;
 mod window;
 
 use shrimp_core::{AppPaths, Core};
@@ -34,6 +35,7 @@ pub fn run() {
 
     let builder = ipc::builder::<tauri::Wry>();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(CoreState::new(core))
         .manage(commands::dashboard::IncomeWatch::default())
         .manage(commands::player::PlayerBridge::default())

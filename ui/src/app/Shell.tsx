@@ -3,7 +3,7 @@ import logo from "../assets/logo.svg";
 import { NowPlayingBar } from "../features/player/NowPlayingBar";
 import { PurchaseProvider } from "../features/store/purchase";
 import { type MessageKey, useI18n } from "../i18n";
-import { useBackendStatus } from "../ipc";
+import { useBackendStatus, useNotificationLanguage } from "../ipc";
 import { DashboardIcon, LibraryIcon, ReviewIcon, SettingsIcon, StoreIcon } from "./icons";
 import { PersonaSwitcher } from "./PersonaSwitcher";
 import { StatusLine } from "./StatusLine";
@@ -20,8 +20,9 @@ const settings: Section = { path: "/settings", label: "nav.settings", Icon: Sett
 
 /** The window's frame: navigation on the left, who you are on top, the page, the status line. */
 export function Shell() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const status = useBackendStatus();
+  useNotificationLanguage(language);
   const isReviewer = status.data?.user?.roles.includes("reviewer") ?? false;
   const shown = [...sections, ...(isReviewer ? [review] : []), settings];
   return (

@@ -59,6 +59,8 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
       device: null,
     }),
     library_tracks: () => ({ total: 0, offset: 0, tracks: [] }),
+    preferences: () => ({ saleNotifications: false, language: "en" }),
+    set_preferences: ({ preferences }) => preferences,
     ...handlers,
   };
   mockCommands(
