@@ -584,7 +584,7 @@ async fn daily_income_carries_the_subscription_share(backend: Backend) {
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.5).unwrap()).unwrap();
     let reviewer = story::account(&server, "reviewer@d.test").await.unwrap();
     server.grant_reviewer("reviewer@d.test").await.unwrap();
-    let operator = story::account(&server, "operator@d.test").await.unwrap();
+    story::account(&server, "operator@d.test").await.unwrap();
     server.grant_operator("operator@d.test").await.unwrap();
     let owner_a = story::account(&server, "a@d.test").await.unwrap();
     let shop_a = story::open_shop(&owner_a, &reviewer, ShopKindView::Independent, "A", &sample)
