@@ -12,6 +12,8 @@ pub const COMMANDS: &[&str] = &[
     "connect",
     "register_account",
     "sign_out",
+    "preferences",
+    "set_preferences",
     "store_home",
     "search_tracks",
     "track_page",
@@ -72,5 +74,4 @@ pub const COMMANDS: &[&str] = &[
     "player_set_shuffle",
     "player_set_repeat",
     "open_mini_player",
-    "set_ui_language",
 ];

@@ -23,6 +23,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::backend::connect,
             commands::backend::register_account,
             commands::backend::sign_out,
+            commands::preferences::preferences,
+            commands::preferences::set_preferences,
             commands::store::store_home,
             commands::store::search_tracks,
             commands::store::track_page,
@@ -83,7 +85,6 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::player::player_set_shuffle,
             commands::player::player_set_repeat,
             commands::shell::open_mini_player,
-            commands::shell::set_ui_language,
         ])
         .events(tauri_specta::collect_events![
             events::BackendStatusChanged,

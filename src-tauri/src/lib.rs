@@ -13,6 +13,7 @@ mod events;
 pub mod ipc;
 mod media_controls;
 mod mini_player;
+mod notifications;
 mod tray;
 mod window;
 
@@ -36,6 +37,7 @@ pub fn run() {
 
     let builder = ipc::builder::<tauri::Wry>();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(CoreState::new(core))
         .manage(commands::dashboard::IncomeWatch::default())
         .manage(commands::player::PlayerBridge::default())

@@ -2,10 +2,11 @@
 //! and quit, labelled in the language the UI shows. A desktop without a tray (no status
 //! notifier host, as under a bare X server) is logged and the app carries on without one.
 
+use shrimp_core::Language;
 use souvlaki::MediaControlEvent;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager as _, Runtime};
 
 use crate::{media_controls, mini_player};
 
@@ -66,24 +67,6 @@ impl Action {
     }
 }
 
-/// The languages the app speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    English,
-    Chinese,
-}
-
-impl Language {
-    /// From a BCP 47 tag as the UI names it (`en`, `zh-CN`…); anything else is English.
-    pub fn from_tag(tag: &str) -> Self {
-        if tag.to_ascii_lowercase().starts_with("zh") {
-            Self::Chinese
-        } else {
-            Self::English
-        }
-    }
-}
-
 fn menu<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Result<Menu<R>> {
     let item = |action: Action| {
         MenuItem::with_id(app, action.id(), action.label(language), true, None::<&str>)
@@ -103,9 +86,14 @@ fn menu<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Result<Men
     )
 }
 
-/// Puts the icon in the tray, in English until the UI says which language it shows.
+/// Puts the icon in the tray, labelled in the language saved in the preferences.
 pub fn install<R: Runtime>(app: &AppHandle<R>) {
-    let built = menu(app, Language::English).and_then(|menu| {
+    let language = app
+        .state::<crate::commands::CoreState>()
+        .get()
+        .map(|core| core.preferences().language)
+        .unwrap_or_default();
+    let built = menu(app, language).and_then(|menu| {
         let mut builder = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip("Shrimp")
             .menu(&menu)
@@ -124,7 +112,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Relabels the menu in `language` (the UI calls this when its language changes).
+/// Relabels the menu in `language` (when the window's language changes).
 pub fn relabel<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Result<()> {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         tray.set_menu(Some(menu(app, language)?))?;
@@ -168,13 +156,5 @@ mod tests {
             assert!(!chinese.is_ascii(), "{chinese}");
         }
         assert_eq!(Action::Quit.label(Language::Chinese), "退出");
-    }
-
-    #[test]
-    fn the_ui_language_tag_picks_the_labels() {
-        assert_eq!(Language::from_tag("zh-CN"), Language::Chinese);
-        assert_eq!(Language::from_tag("zh"), Language::Chinese);
-        assert_eq!(Language::from_tag("en"), Language::English);
-        assert_eq!(Language::from_tag("fr"), Language::English);
     }
 }

@@ -33,7 +33,7 @@ fn a_listener_opens_a_shop_and_the_musician_sees_a_sale_within_a_second() {
     apply_for_a_shop(&app, &data_dir, &runtime, &url);
     review_reject_fix_and_approve(&app);
     back_office(&app, &data_dir, &runtime, &url);
-    live_sale_reaches_the_dashboard(&app, &runtime, &url);
+    live_sale_reaches_the_dashboard(&app, &data_dir, &runtime, &url);
 
     // The reviewer's inbox in Chinese, with the seeded application waiting.
     switch_persona(session, "reviewer", "Reviewer Zhou");
@@ -311,6 +311,25 @@ fn back_office(app: &DesktopApp, data_dir: &Path, runtime: &tokio::runtime::Runt
             text.contains("harbour lights")
         })
         .unwrap();
+    // The finished file's bar is full, as drawn, not only as announced.
+    let bar = session
+        .execute(
+            "const bar = document.querySelector(\
+             '[data-testid=upload-item][data-state=done] [role=progressbar]'); \
+             return bar && [bar.getAttribute('aria-valuenow'), bar.dataset.state, \
+             bar.getBoundingClientRect().width, \
+             bar.firstElementChild.getBoundingClientRect().width];",
+            &[],
+        )
+        .unwrap();
+    let bar = bar.as_array().unwrap();
+    assert_eq!(bar[0], "100", "{bar:?}");
+    assert_eq!(bar[1], "done", "{bar:?}");
+    let (track, fill) = (bar[2].as_f64().unwrap(), bar[3].as_f64().unwrap());
+    assert!(
+        track > 0.0 && fill >= track - 0.5,
+        "the done bar is drawn {fill} of {track} px"
+    );
     app.screenshot("tracks-en").unwrap();
 
     let owner = runtime.block_on(persona_client(url, "listener"));
@@ -356,10 +375,18 @@ fn back_office(app: &DesktopApp, data_dir: &Path, runtime: &tokio::runtime::Runt
     assert!(!hidden.published);
 }
 
-fn live_sale_reaches_the_dashboard(app: &DesktopApp, runtime: &tokio::runtime::Runtime, url: &str) {
+fn live_sale_reaches_the_dashboard(
+    app: &DesktopApp,
+    data_dir: &Path,
+    runtime: &tokio::runtime::Runtime,
+    url: &str,
+) {
     let session = &app.session;
     switch_persona(session, "musician", "Lin Xiaoyu");
     pause_simulator(session);
+    // Sale notifications on: with no notification service on this machine, showing one fails
+    // in the background and the sale must still reach the dashboard as fast.
+    enable_sale_notifications(session, data_dir);
     go(session, "/dashboard");
     session.wait_for("[data-testid=income-all-time]").unwrap();
     // Let the dashboard settle after the simulator's last sale and the watch starting.
@@ -620,6 +647,49 @@ fn set_language(session: &Session, language: &str) {
         assert!(Instant::now() < deadline, "the language did not change");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Ticks Settings → Notifications → each sale, and waits until Rust saved it.
+fn enable_sale_notifications(session: &Session, data_dir: &Path) {
+    go(session, "/settings");
+    let checked = |session: &Session| {
+        session
+            .execute(
+                "return document.querySelector('[data-testid=sale-notifications]')?.checked ?? null",
+                &[],
+            )
+            .unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while checked(session) == serde_json::Value::Null
+        || session
+            .execute(
+                "return document.querySelector('[data-testid=sale-notifications]').disabled",
+                &[],
+            )
+            .unwrap()
+            == serde_json::Value::Bool(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the notification setting never loaded"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if checked(session) == serde_json::Value::Bool(false) {
+        click(session, "[data-testid=sale-notifications]");
+    }
+    let file = data_dir.join("preferences.json");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let saved = std::fs::read_to_string(&file).unwrap_or_default();
+        if saved.contains("\"saleNotifications\": true") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not saved: {saved:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(checked(session), serde_json::Value::Bool(true));
 }
 
 fn pause_simulator(session: &Session) {

@@ -569,3 +569,136 @@ async fn subscription_months_settle_exactly_on_sqlite() {
 async fn subscription_months_settle_exactly_on_postgres() {
     journey(Backend::Postgres).await;
 }
+
+/// The dashboard's daily series carries each day's part of the subscription share, separate
+/// from sales: a settled month's share and the current month's projection are spread over
+/// the days the shop's subscriber downloads were made, exactly, so the days of a month add up
+/// to the month's share.
+async fn daily_income_carries_the_subscription_share(backend: Backend) {
+    const DAY: i64 = 86_400_000;
+    let oct_26 = OCT_28 - 2 * DAY;
+    let server = TestServer::start_with_clock(backend, Clock::manual(oct_26))
+        .await
+        .unwrap();
+    let audio = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.5).unwrap()).unwrap();
+    let reviewer = story::account(&server, "reviewer@d.test").await.unwrap();
+    server.grant_reviewer("reviewer@d.test").await.unwrap();
+    story::account(&server, "operator@d.test").await.unwrap();
+    server.grant_operator("operator@d.test").await.unwrap();
+    let owner_a = story::account(&server, "a@d.test").await.unwrap();
+    let shop_a = story::open_shop(&owner_a, &reviewer, ShopKindView::Independent, "A", &sample)
+        .await
+        .unwrap();
+    let owner_b = story::account(&server, "b@d.test").await.unwrap();
+    let shop_b = story::open_shop(&owner_b, &reviewer, ShopKindView::Independent, "B", &sample)
+        .await
+        .unwrap();
+    let a1 = story::publish_track(&owner_a, &shop_a, "A1", None, &sample)
+        .await
+        .unwrap();
+    let a2 = story::publish_track(&owner_a, &shop_a, "A2", None, &sample)
+        .await
+        .unwrap();
+    let b1 = story::publish_track(&owner_b, &shop_b, "B1", None, &sample)
+        .await
+        .unwrap();
+
+    // October's pool is ¥20.00. On the 26th A and B get a download each; on the 28th A gets
+    // three more, and a listener buys A1 outright.
+    let s1 = story::account(&server, "s1@d.test").await.unwrap();
+    let s2 = story::account(&server, "s2@d.test").await.unwrap();
+    s1.subscribe(None, "s1-oct").await.unwrap();
+    s2.subscribe(None, "s2-oct").await.unwrap();
+    s1.download_link(&a1).await.unwrap();
+    s1.download_link(&b1).await.unwrap();
+    set_clock(&server, OCT_28);
+    s1.download_link(&a2).await.unwrap();
+    s2.download_link(&a1).await.unwrap();
+    s2.download_link(&a2).await.unwrap();
+    let buyer = story::account(&server, "buyer@d.test").await.unwrap();
+    buyer.create_order(&a1, "buy-a1").await.unwrap();
+
+    let day_of = |series: &[shrimp_api::DailyIncome], at: i64| {
+        let start = at - at.rem_euclid(DAY);
+        series
+            .iter()
+            .find(|day| day.day_start_ms == start)
+            .cloned()
+            .unwrap()
+    };
+    // While October is open: its projection (A has 4 of 5 downloads: ¥16.00), spread 1 : 3.
+    let projection = owner_a.share_projection(&shop_a).await.unwrap();
+    assert_eq!(projection.projected_share, Fen(1600));
+    let series = owner_a.income_daily(&shop_a, 30).await.unwrap();
+    assert_eq!(series.len(), 30);
+    assert_eq!(day_of(&series, oct_26).subscription_share, Fen(400));
+    let oct_28 = day_of(&series, OCT_28);
+    assert_eq!(
+        (oct_28.subscription_share, oct_28.sales, oct_28.count),
+        (Fen(1200), Fen(80), 1),
+        "the share is kept apart from the day's sale"
+    );
+    let total = |series: &[shrimp_api::DailyIncome]| {
+        series
+            .iter()
+            .map(|day| day.subscription_share.as_i64())
+            .sum::<i64>()
+    };
+    assert_eq!(total(&series), 1600);
+
+    // November: October is closed; its settled shares stay on their days. A November
+    // subscriber's one download projects that month's whole pool onto November 1st.
+    set_clock(&server, NOV_1);
+    let operator = again(&server, "operator@d.test").await;
+    operator.settle("2026-10").await.unwrap();
+    let s3 = story::account(&server, "s3@d.test").await.unwrap();
+    s3.subscribe(None, "s3-nov").await.unwrap();
+    s3.download_link(&a2).await.unwrap();
+    let owner_a = again(&server, "a@d.test").await;
+    let series = owner_a.income_daily(&shop_a, 30).await.unwrap();
+    assert_eq!(day_of(&series, oct_26).subscription_share, Fen(400));
+    assert_eq!(day_of(&series, OCT_28).subscription_share, Fen(1200));
+    assert_eq!(day_of(&series, NOV_1).subscription_share, Fen(1000));
+    assert_eq!(total(&series), 1600 + 1000);
+    let statements = owner_a.shop_subscription_statements(&shop_a).await.unwrap();
+    assert_eq!(statements[0].share, Fen(1600));
+    // Per track, the subscriber downloads counted for the split, apart from sales.
+    let tracks = owner_a.income_tracks(&shop_a).await.unwrap();
+    let track = |id: &str| tracks.iter().find(|track| track.track_id == id).unwrap();
+    assert_eq!(
+        (
+            track(&a1).subscriber_downloads,
+            track(&a1).count,
+            track(&a1).sales
+        ),
+        (2, 1, Fen(80))
+    );
+    assert_eq!((track(&a2).subscriber_downloads, track(&a2).count), (3, 0));
+
+    // B sees only its own: October's ¥4.00 on the 26th, no sale.
+    let owner_b = again(&server, "b@d.test").await;
+    let series_b = owner_b.income_daily(&shop_b, 30).await.unwrap();
+    assert_eq!(day_of(&series_b, oct_26).subscription_share, Fen(400));
+    assert_eq!(total(&series_b), 400);
+    assert!(series_b.iter().all(|day| day.sales == Fen::ZERO));
+
+    // A window that starts after October's download days holds none of October's share.
+    let short = owner_a.income_daily(&shop_a, 3).await.unwrap();
+    assert_eq!(short.len(), 3);
+    assert_eq!(total(&short), 1000);
+    // And another shop's series stays closed to A's owner.
+    let refused = owner_a.income_daily(&shop_b, 30).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert_ledger_invariants(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn daily_income_carries_the_subscription_share_on_sqlite() {
+    daily_income_carries_the_subscription_share(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn daily_income_carries_the_subscription_share_on_postgres() {
+    daily_income_carries_the_subscription_share(Backend::Postgres).await;
+}

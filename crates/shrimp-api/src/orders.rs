@@ -54,7 +54,7 @@ pub struct IncomeSummary {
     pub sales_count: i64,
 }
 
-/// One day of a shop's sales.
+/// One day of a shop's income: its sales, and its part of the subscription share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DailyIncome {
@@ -63,6 +63,11 @@ pub struct DailyIncome {
     pub sales: Fen,
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub count: i64,
+    /// The day's part of its month's subscription share (settled, or this month's projection),
+    /// spread over the month's days by the shop's subscriber downloads on each, so the days of
+    /// a month add up to the month's share. Absent from servers that predate it.
+    #[serde(default)]
+    pub subscription_share: Fen,
 }
 
 /// One track's sales and downloads.
@@ -76,4 +81,9 @@ pub struct TrackIncome {
     pub count: i64,
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub downloads: i64,
+    /// Downloads counted for the subscription split (once per subscriber and month), all time.
+    /// Absent from servers that predate it.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub subscriber_downloads: i64,
 }

@@ -21,6 +21,7 @@ pub mod market;
 mod paths;
 pub mod player;
 mod playing;
+pub mod preferences;
 pub mod queue;
 pub mod shop;
 mod status;
@@ -40,4 +41,5 @@ pub use market::{BackendMode, BackendPhase, BackendStatus, ConnectionView, Marke
 pub use paths::{AppPaths, DATA_DIR_ENV};
 pub use player::{Player, PlayerEvent, PlayerSettings, PlayerState, PlayerStatus, RepeatMode};
 pub use playing::QueueView;
+pub use preferences::{Language, Notice, Preferences, SaleNotices};
 pub use status::{AppStatus, Core};

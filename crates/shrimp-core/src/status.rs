@@ -19,6 +19,7 @@ pub struct Core {
     pub(crate) queue: SharedQueue,
     pub(crate) folders: Mutex<Folders>,
     pub(crate) watches: Mutex<Vec<shrimp_library::FolderWatch>>,
+    pub(crate) preferences: Arc<Mutex<crate::Preferences>>,
 }
 
 /// A snapshot of the core's health, shown in the app's status line.
@@ -47,6 +48,7 @@ impl Core {
             market: Market::new(&paths),
             queue: Arc::new(Mutex::new(SavedQueue::load(paths.data_dir()))),
             folders: Mutex::new(Folders::load(paths.data_dir())),
+            preferences: Arc::new(Mutex::new(crate::Preferences::load(paths.data_dir()))),
             paths,
             started: Instant::now(),
             player: Mutex::default(),

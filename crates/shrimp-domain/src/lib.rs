@@ -27,7 +27,7 @@ pub use month::{Month, MonthError};
 pub use pricing::{
     DEFAULT_TRACK_PRICE, MAX_INDEPENDENT_PRICE, PricingError, ShopKind, track_price,
 };
-pub use split::{Share, Split, SplitError, split_pool};
+pub use split::{Share, Split, SplitError, apportion, split_pool};
 
 /// Any rule this crate refuses, for callers that handle them all alike.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

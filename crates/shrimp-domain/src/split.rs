@@ -134,26 +134,8 @@ pub fn split_pool(pool: Fen, downloads: &[(ShopId, u64)]) -> Result<Split, Split
         });
     }
 
-    // pool_fen < 2^63 and count < 2^64, so the product fits in a u128.
-    let exact: Vec<(u128, u128)> = per_shop
-        .values()
-        .map(|&count| {
-            let numerator = pool_fen * u128::from(count);
-            (numerator / total, numerator % total)
-        })
-        .collect();
-    let floors: Vec<u128> = exact.iter().map(|&(floor, _)| floor).collect();
-    // The remainders sum to `leftover * total` and each is below `total`, so fewer fen are
-    // left over than there are shops with a remainder: a shop with no downloads gets none.
-    let leftover = pool_fen - floors.iter().sum::<u128>();
-    let mut by_remainder: Vec<usize> = (0..exact.len()).collect();
-    // Stable sort over indices already in ascending shop id order breaks ties by shop id.
-    by_remainder.sort_by_key(|&index| Reverse(exact[index].1));
-    let mut amounts = floors;
-    let leftover = usize::try_from(leftover).unwrap_or(usize::MAX);
-    for &index in by_remainder.iter().take(leftover) {
-        amounts[index] += 1;
-    }
+    let counts: Vec<u64> = per_shop.values().copied().collect();
+    let amounts = largest_remainder(pool_fen, &counts, total);
 
     let shares = per_shop
         .into_iter()
@@ -172,6 +154,53 @@ pub fn split_pool(pool: Fen, downloads: &[(ShopId, u64)]) -> Result<Split, Split
     })
 }
 
+/// Divides `amount` fen (not negative) in proportion to `weights`, with the same
+/// largest-remainder rounding as [`split_pool`], ties going to the earlier weight. The parts
+/// sum to `amount` exactly, unless every weight is zero: then there is nothing to divide by
+/// and every part is zero. The dashboard uses it to spread a month's subscription share over
+/// the days its downloads were made.
+pub fn apportion(amount: Fen, weights: &[u64]) -> Result<Vec<Fen>, SplitError> {
+    if amount.is_negative() {
+        return Err(SplitError::NegativePool { pool: amount });
+    }
+    let total: u128 = weights.iter().map(|&weight| u128::from(weight)).sum();
+    if total == 0 {
+        return Ok(vec![Fen::ZERO; weights.len()]);
+    }
+    let parts = largest_remainder(u128::from(amount.0.unsigned_abs()), weights, total);
+    // No part exceeds `amount`, which is an i64, so each fits.
+    Ok(parts
+        .into_iter()
+        .map(|part| Fen(i64::try_from(part).unwrap_or(i64::MAX)))
+        .collect())
+}
+
+/// Hamilton's method: each weight first gets the floor of its exact part of `amount`, then
+/// the units left over go one each to the largest remainders, ties to the earlier weight.
+/// `total` is the sum of `weights` and is not zero.
+fn largest_remainder(amount: u128, weights: &[u64], total: u128) -> Vec<u128> {
+    // amount < 2^63 and weight < 2^64, so the product fits in a u128.
+    let exact: Vec<(u128, u128)> = weights
+        .iter()
+        .map(|&weight| {
+            let numerator = amount * u128::from(weight);
+            (numerator / total, numerator % total)
+        })
+        .collect();
+    let mut parts: Vec<u128> = exact.iter().map(|&(floor, _)| floor).collect();
+    // The remainders sum to `leftover * total` and each is below `total`, so fewer units are
+    // left over than there are weights with a remainder: a zero weight gets none.
+    let leftover = amount - parts.iter().sum::<u128>();
+    let mut by_remainder: Vec<usize> = (0..exact.len()).collect();
+    // A stable sort over ascending indices breaks ties by position.
+    by_remainder.sort_by_key(|&index| Reverse(exact[index].1));
+    let leftover = usize::try_from(leftover).unwrap_or(usize::MAX);
+    for &index in by_remainder.iter().take(leftover) {
+        parts[index] += 1;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +216,22 @@ mod tests {
             .iter()
             .map(|share| (share.shop.as_str(), share.amount.0))
             .collect()
+    }
+
+    #[test]
+    fn apportioning_spreads_an_amount_by_weight_exactly() {
+        assert_eq!(
+            apportion(Fen(1000), &[3, 0, 1]).unwrap(),
+            [Fen(750), Fen(0), Fen(250)]
+        );
+        // 100 / 3: the leftover fen goes to the earliest of the equal remainders.
+        assert_eq!(
+            apportion(Fen(100), &[1, 1, 1]).unwrap(),
+            [Fen(34), Fen(33), Fen(33)]
+        );
+        assert_eq!(apportion(Fen(5), &[]).unwrap(), []);
+        assert_eq!(apportion(Fen(5), &[0, 0]).unwrap(), [Fen(0), Fen(0)]);
+        assert!(apportion(Fen(-1), &[1]).is_err());
     }
 
     #[test]
@@ -328,6 +373,24 @@ mod tests {
                 prop_assert!(split.shares().iter().all(|s| !s.amount.is_negative()));
                 let empty = split.total_downloads() == 0;
                 prop_assert_eq!(split.carry_over(), if empty { input.0 } else { Fen::ZERO });
+            }
+        }
+
+        #[test]
+        fn apportioned_parts_sum_to_the_amount(
+            amount in 0i64..=i64::MAX,
+            weights in proptest::collection::vec(0u64..=u64::MAX, 0..40),
+        ) {
+            let parts = apportion(Fen(amount), &weights).unwrap();
+            prop_assert_eq!(parts.len(), weights.len());
+            let sum: i128 = parts.iter().map(|part| i128::from(part.0)).sum();
+            let expected = if weights.iter().all(|&w| w == 0) { 0 } else { i128::from(amount) };
+            prop_assert_eq!(sum, expected);
+            for (part, weight) in parts.iter().zip(&weights) {
+                prop_assert!(!part.is_negative());
+                if *weight == 0 {
+                    prop_assert_eq!(*part, Fen::ZERO);
+                }
             }
         }
 

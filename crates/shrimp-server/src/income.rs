@@ -1,6 +1,7 @@
 //! What a shop has earned: today, this month, all time, its balance, per track, per day, and
 //! a CSV statement. Owner-only; no shop sees another's income.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
@@ -10,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use shrimp_api::{DailyIncome, IncomeSummary, TrackIncome};
-use shrimp_domain::{Account, Fen, ShopId};
+use shrimp_domain::{Account, Fen, ShopId, apportion};
 use sqlx::Row;
 
 use crate::auth::CurrentUser;
@@ -18,6 +19,7 @@ use crate::clock::{day_start_ms, month_start_ms};
 use crate::error::{Result, ServerError};
 use crate::live;
 use crate::state::AppState;
+use crate::subscriptions::{month_of, projected_share};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -99,6 +101,7 @@ async fn daily(
             day_start_ms: first + offset * 86_400_000,
             sales: Fen::ZERO,
             count: 0,
+            subscription_share: Fen::ZERO,
         })
         .collect();
     for row in rows {
@@ -113,7 +116,76 @@ async fn daily(
             day.count += 1;
         }
     }
+    add_subscription_shares(&state, &shop_id, &mut series).await?;
     Ok(Json(series))
+}
+
+/// Adds each day's part of the shop's subscription share to `series` (consecutive days,
+/// oldest first): a settled month's share, or the current month's projection, spread over the
+/// month's days by the shop's counted subscriber downloads on each, exactly (largest
+/// remainder), so a month's days add up to what its month shows. A past month that is not
+/// settled yet has no share to spread.
+async fn add_subscription_shares(
+    state: &AppState,
+    shop_id: &str,
+    series: &mut [DailyIncome],
+) -> Result<()> {
+    let Some(first) = series.first().map(|day| day.day_start_ms) else {
+        return Ok(());
+    };
+    let first_month = month_of(first)?;
+    let current = month_of(state.clock.now_ms())?;
+    let rows = sqlx::query(
+        "SELECT month, created_at FROM subscription_downloads WHERE shop_id = $1 AND month >= $2",
+    )
+    .bind(shop_id)
+    .bind(first_month.to_string())
+    .fetch_all(&state.db.pool)
+    .await?;
+    // Downloads per day, per month.
+    let mut months: BTreeMap<String, BTreeMap<i64, u64>> = BTreeMap::new();
+    for row in rows {
+        let month: String = row.try_get("month")?;
+        let day = day_start_ms(row.try_get("created_at")?);
+        *months.entry(month).or_default().entry(day).or_insert(0) += 1;
+    }
+    if months.is_empty() {
+        return Ok(());
+    }
+    let settled: BTreeMap<String, Fen> = sqlx::query(
+        "SELECT month, amount_fen FROM settlement_shares WHERE shop_id = $1 AND month >= $2",
+    )
+    .bind(shop_id)
+    .bind(first_month.to_string())
+    .fetch_all(&state.db.pool)
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get("month")?, Fen(row.try_get("amount_fen")?))))
+    .collect::<Result<_>>()?;
+    for (month, days) in months {
+        let share = match settled.get(&month) {
+            Some(share) => *share,
+            None if month == current.to_string() => {
+                projected_share(state, current, shop_id)
+                    .await?
+                    .projected_share
+            }
+            None => continue,
+        };
+        let weights: Vec<u64> = days.values().copied().collect();
+        let parts =
+            apportion(share, &weights).map_err(|error| ServerError::Internal(error.to_string()))?;
+        for (day, part) in days.keys().zip(parts) {
+            let index = usize::try_from((day - first) / 86_400_000).unwrap_or(usize::MAX);
+            if let Some(entry) = series.get_mut(index) {
+                entry.subscription_share = entry
+                    .subscription_share
+                    .checked_add(part)
+                    .ok_or_else(|| ServerError::Internal("income overflow".into()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn per_track(
@@ -125,7 +197,8 @@ async fn per_track(
     let rows = sqlx::query(
         "SELECT t.id, t.title, t.downloads, \
          CAST(COALESCE(SUM(CASE WHEN o.status = 'paid' THEN o.amount_fen ELSE 0 END), 0) AS BIGINT) AS sales, \
-         COUNT(CASE WHEN o.status = 'paid' THEN 1 END) AS n \
+         COUNT(CASE WHEN o.status = 'paid' THEN 1 END) AS n, \
+         (SELECT COUNT(*) FROM subscription_downloads d WHERE d.track_id = t.id) AS subscribed \
          FROM tracks t LEFT JOIN orders o ON o.track_id = t.id \
          WHERE t.shop_id = $1 GROUP BY t.id, t.title, t.downloads ORDER BY sales DESC, t.id",
     )
@@ -140,6 +213,7 @@ async fn per_track(
                 sales: Fen(row.try_get("sales")?),
                 count: row.try_get("n")?,
                 downloads: row.try_get("downloads")?,
+                subscriber_downloads: row.try_get("subscribed")?,
             })
         })
         .collect::<Result<_>>()

@@ -558,8 +558,17 @@ async fn projection(
 ) -> Result<Json<ShareProjection>> {
     user.require_shop(&shop_id)?;
     let month = month_of(state.clock.now_ms())?;
+    projected_share(&state, month, &shop_id).await.map(Json)
+}
+
+/// The shop's exact share of `month`'s pool (with what is carried over now) if it closed now.
+pub async fn projected_share(
+    state: &AppState,
+    month: Month,
+    shop_id: &str,
+) -> Result<ShareProjection> {
     let mut tx = state.db.pool.begin().await?;
-    let (pool, downloads, total) = month_standing(&mut tx, month, &shop_id).await?;
+    let (pool, downloads, total) = month_standing(&mut tx, month, shop_id).await?;
     let counts =
         sqlx::query("SELECT shop_id, downloads FROM subscription_shop_months WHERE month = $1")
             .bind(month.to_string())
@@ -575,14 +584,14 @@ async fn projection(
         })
         .collect::<Result<Vec<_>>>()?;
     let split = split_pool(pool, &counts).map_err(internal)?;
-    let shop = ShopId::new(shop_id).map_err(internal)?;
-    Ok(Json(ShareProjection {
+    let shop = ShopId::new(shop_id.to_owned()).map_err(internal)?;
+    Ok(ShareProjection {
         month: month.to_string(),
         pool,
         downloads,
         total_downloads: total,
         projected_share: split.share_of(&shop),
-    }))
+    })
 }
 
 #[cfg(test)]

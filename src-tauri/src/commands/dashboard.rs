@@ -9,14 +9,17 @@ use tauri_specta::Event as _;
 
 use super::{CoreState, api_error};
 use crate::events::IncomeEventReceived;
+use crate::notifications::DesktopNotifier;
 
 type Emit = Arc<dyn Fn(IncomeEvent) + Send + Sync>;
 
-/// Forwards the signed-in owner's income events to the window: the task doing it (replaced
-/// on each watch) and how to emit (set once the app exists).
+/// Forwards the signed-in owner's income events to the window, and raises a desktop
+/// notification for each sale when the owner chose to: the task doing it (replaced on each
+/// watch) and how to emit (set once the app exists).
 #[derive(Default)]
 pub struct IncomeWatch {
     emit: OnceLock<Emit>,
+    notifier: DesktopNotifier,
     task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
@@ -89,9 +92,13 @@ pub async fn watch_income(
         .get()
         .cloned()
         .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "the window is not ready"))?;
-    let mut stream = state
-        .get()?
-        .market()
+    let core = state.get()?;
+    let market = core.market();
+    // The shop this stream is for; `income_events` refuses when there is none.
+    let shop = market.shop_id().unwrap_or_default();
+    let notices = core.sale_notices();
+    let notifier = watch.notifier.clone();
+    let mut stream = market
         .income_events()
         .await
         .map_err(|error| api_error(&error))?;
@@ -102,7 +109,12 @@ pub async fn watch_income(
     let task = tauri::async_runtime::spawn(async move {
         loop {
             match stream.next().await {
-                Ok(event) => emit(event),
+                Ok(event) => {
+                    if let Some(notice) = notices.notice_for(&shop, &event) {
+                        notifier.show(notice);
+                    }
+                    emit(event);
+                }
                 Err(error) => {
                     tracing::warn!(%error, "the income stream ended");
                     return;

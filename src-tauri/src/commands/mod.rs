@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod downloads;
 pub mod library;
 pub mod player;
+pub mod preferences;
 pub mod shell;
 pub mod shop;
 pub mod store;

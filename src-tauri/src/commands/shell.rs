@@ -1,8 +1,9 @@
-//! The shell's own windows and tray: the mini player, and the tray menu's language.
+//! The shell's own windows: the mini player; and the tray menu, which follows the language.
 
 use std::sync::OnceLock;
 
 use shrimp_api::{ApiError, ErrorCode};
+use shrimp_core::Language;
 use tauri::{AppHandle, State, Wry};
 
 use crate::{mini_player, tray};
@@ -15,6 +16,15 @@ pub struct ShellHandle(OnceLock<AppHandle<Wry>>);
 impl ShellHandle {
     pub fn connect(&self, app: &AppHandle<Wry>) {
         let _ = self.0.set(app.clone());
+    }
+
+    /// Relabels the tray menu after the language changed (nothing to do before setup).
+    pub fn relabel_tray(&self, language: Language) {
+        if let Some(app) = self.0.get()
+            && let Err(error) = tray::relabel(app, language)
+        {
+            tracing::warn!(%error, "cannot relabel the tray menu");
+        }
     }
 
     fn app(&self) -> Result<&AppHandle<Wry>, ApiError> {
@@ -34,12 +44,4 @@ fn shell_error(error: &tauri::Error) -> ApiError {
 #[specta::specta]
 pub fn open_mini_player(shell: State<'_, ShellHandle>) -> Result<(), ApiError> {
     mini_player::open(shell.app()?).map_err(|error| shell_error(&error))
-}
-
-/// The UI's language (`en`, `zh-CN`), so the tray menu speaks it too.
-#[tauri::command]
-#[specta::specta]
-pub fn set_ui_language(shell: State<'_, ShellHandle>, language: String) -> Result<(), ApiError> {
-    tray::relabel(shell.app()?, tray::Language::from_tag(&language))
-        .map_err(|error| shell_error(&error))
 }

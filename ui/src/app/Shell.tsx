@@ -3,7 +3,7 @@ import logo from "../assets/logo.svg";
 import { NowPlayingBar } from "../features/player/NowPlayingBar";
 import { PurchaseProvider } from "../features/store/purchase";
 import { type MessageKey, useI18n } from "../i18n";
-import { useBackendStatus, useReportLanguage } from "../ipc";
+import { useBackendStatus, useNotificationLanguage } from "../ipc";
 import { DashboardIcon, LibraryIcon, ReviewIcon, SettingsIcon, StoreIcon } from "./icons";
 import { PersonaSwitcher } from "./PersonaSwitcher";
 import { StatusLine } from "./StatusLine";
@@ -22,7 +22,7 @@ const settings: Section = { path: "/settings", label: "nav.settings", Icon: Sett
 export function Shell() {
   const { t, language } = useI18n();
   const status = useBackendStatus();
-  useReportLanguage(language);
+  useNotificationLanguage(language);
   const isReviewer = status.data?.user?.roles.includes("reviewer") ?? false;
   const shown = [...sections, ...(isReviewer ? [review] : []), settings];
   return (

@@ -29,6 +29,9 @@ export const commands = {
 	registerAccount: (url: string, email: string, password: string, displayName: string) => typedError<SignedIn_Serialize, ApiError>(__TAURI_INVOKE("register_account", { url, email, password, displayName })),
 	/**  Signs out of the remote backend (deleting the keyring entry) and opens the demo again. */
 	signOut: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("sign_out")),
+	preferences: () => typedError<Preferences_Serialize, ApiError>(__TAURI_INVOKE("preferences")),
+	/**  Saves the preferences; they apply from the next sale on, and the tray menu is relabelled. */
+	setPreferences: (preferences: Preferences_Deserialize) => typedError<Preferences_Serialize, ApiError>(__TAURI_INVOKE("set_preferences", { preferences })),
 	storeHome: () => typedError<StoreHome_Serialize, ApiError>(__TAURI_INVOKE("store_home")),
 	/**  Search as you type; an empty text lists the newest tracks. */
 	searchTracks: (text: string, genre: string | null, cursor: string | null) => typedError<TrackPage_Serialize, ApiError>(__TAURI_INVOKE("search_tracks", { text, genre, cursor })),
@@ -53,7 +56,7 @@ export const commands = {
 	/**  Pays for this month; `attempt` makes a retry safe (never charged twice). */
 	subscribe: (attempt: string) => typedError<SubscriptionPeriod, ApiError>(__TAURI_INVOKE("subscribe", { attempt })),
 	cancelSubscription: () => typedError<SubscriptionView_Serialize, ApiError>(__TAURI_INVOKE("cancel_subscription")),
-	dashboard: () => typedError<Dashboard, ApiError>(__TAURI_INVOKE("dashboard")),
+	dashboard: () => typedError<Dashboard_Serialize, ApiError>(__TAURI_INVOKE("dashboard")),
 	/**
 	 *  Streams the signed-in owner's sales to the window as `IncomeEventReceived` events, from
 	 *  now on, until another watch starts (another persona, say).
@@ -129,8 +132,6 @@ export const commands = {
 	playerSetRepeat: (mode: RepeatMode) => typedError<null, ApiError>(__TAURI_INVOKE("player_set_repeat", { mode })),
 	/**  Opens the mini player window (or brings it forward). */
 	openMiniPlayer: () => typedError<null, ApiError>(__TAURI_INVOKE("open_mini_player")),
-	/**  The UI's language (`en`, `zh-CN`), so the tray menu speaks it too. */
-	setUiLanguage: (language: string) => typedError<null, ApiError>(__TAURI_INVOKE("set_ui_language", { language })),
 };
 
 /** Events */
@@ -345,20 +346,54 @@ export type ConnectionView_Serialize = {
 	persistence: Persistence,
 };
 
-/**  One day of a shop's sales. */
-export type DailyIncome = {
+/**  One day of a shop's income: its sales, and its part of the subscription share. */
+export type DailyIncome = DailyIncome_Serialize | DailyIncome_Deserialize;
+
+/**  One day of a shop's income: its sales, and its part of the subscription share. */
+export type DailyIncome_Deserialize = {
 	day_start_ms: number,
 	sales: Fen,
 	count: number,
+	/**
+	 *  The day's part of its month's subscription share (settled, or this month's projection),
+	 *  spread over the month's days by the shop's subscriber downloads on each, so the days of
+	 *  a month add up to the month's share. Absent from servers that predate it.
+	 */
+	subscription_share?: Fen,
+};
+
+/**  One day of a shop's income: its sales, and its part of the subscription share. */
+export type DailyIncome_Serialize = {
+	day_start_ms: number,
+	sales: Fen,
+	count: number,
+	/**
+	 *  The day's part of its month's subscription share (settled, or this month's projection),
+	 *  spread over the month's days by the shop's subscriber downloads on each, so the days of
+	 *  a month add up to the month's share. Absent from servers that predate it.
+	 */
+	subscription_share: Fen,
 };
 
 /**  Everything the dashboard shows at first paint; live events keep it current after. */
-export type Dashboard = {
+export type Dashboard = Dashboard_Serialize | Dashboard_Deserialize;
+
+/**  Everything the dashboard shows at first paint; live events keep it current after. */
+export type Dashboard_Deserialize = {
 	shop_id: string,
 	summary: IncomeSummary,
 	/**  The last 90 days, oldest first. */
-	daily: DailyIncome[],
-	tracks: TrackIncome[],
+	daily: DailyIncome_Deserialize[],
+	tracks: TrackIncome_Deserialize[],
+};
+
+/**  Everything the dashboard shows at first paint; live events keep it current after. */
+export type Dashboard_Serialize = {
+	shop_id: string,
+	summary: IncomeSummary,
+	/**  The last 90 days, oldest first. */
+	daily: DailyIncome_Serialize[],
+	tracks: TrackIncome_Serialize[],
 };
 
 /**  How a download is going, for a progress bar. */
@@ -501,6 +536,9 @@ export type KeyringUnavailable = {
 	 */
 	message: string,
 };
+
+/**  The languages the app speaks (the UI's language codes on the wire). */
+export type Language = "en" | "zh-CN";
 
 /**  A library scan read another file. */
 export type LibraryScanProgressed = {
@@ -693,6 +731,31 @@ export type PlaylistView = {
 	id: string,
 	name: string,
 	length: number,
+};
+
+/**  What the person chose; anything missing from the file takes its default. */
+export type Preferences = Preferences_Serialize | Preferences_Deserialize;
+
+/**  What the person chose; anything missing from the file takes its default. */
+export type Preferences_Deserialize = {
+	/**
+	 *  A desktop notification for each sale of the signed-in owner's shop. Off until chosen:
+	 *  the demo's simulated market sells every few seconds, which would be a flood.
+	 */
+	saleNotifications?: boolean,
+	/**  The language notifications are worded in. */
+	language?: Language,
+};
+
+/**  What the person chose; anything missing from the file takes its default. */
+export type Preferences_Serialize = {
+	/**
+	 *  A desktop notification for each sale of the signed-in owner's shop. Off until chosen:
+	 *  the demo's simulated market sells every few seconds, which would be a flood.
+	 */
+	saleNotifications: boolean,
+	/**  The language notifications are worded in. */
+	language: Language,
 };
 
 /**  A QR code as rows of modules for the UI to draw, with no quiet zone (the UI adds it). */
@@ -1060,12 +1123,34 @@ export type TrackEdit_Serialize = {
 };
 
 /**  One track's sales and downloads. */
-export type TrackIncome = {
+export type TrackIncome = TrackIncome_Serialize | TrackIncome_Deserialize;
+
+/**  One track's sales and downloads. */
+export type TrackIncome_Deserialize = {
 	track_id: string,
 	title: string,
 	sales: Fen,
 	count: number,
 	downloads: number,
+	/**
+	 *  Downloads counted for the subscription split (once per subscriber and month), all time.
+	 *  Absent from servers that predate it.
+	 */
+	subscriber_downloads?: number,
+};
+
+/**  One track's sales and downloads. */
+export type TrackIncome_Serialize = {
+	track_id: string,
+	title: string,
+	sales: Fen,
+	count: number,
+	downloads: number,
+	/**
+	 *  Downloads counted for the subscription split (once per subscriber and month), all time.
+	 *  Absent from servers that predate it.
+	 */
+	subscriber_downloads: number,
 };
 
 /**  A window of the track list, with the number of rows in all. */

@@ -9,6 +9,7 @@ import {
 } from "@tanstack/react-query";
 import { Channel, convertFileSrc } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open as openFileDialog } from "@tauri-apps/plugin-dialog";
 import { useEffect, useState } from "react";
 import {
   type ApiError,
@@ -17,7 +18,9 @@ import {
   commands,
   type DownloadProgress,
   type ErrorCode,
+  type Language,
   type OrderView,
+  type Preferences,
   type SimulatorView,
   type TrackEdit,
   type TrackPage_Serialize as TrackPage,
@@ -41,8 +44,8 @@ export type {
   AuditEventView_Serialize as AuditEventView,
   BackendPhase_Serialize as BackendPhase,
   BackendStatus_Serialize as BackendStatus,
-  DailyIncome,
-  Dashboard,
+  DailyIncome_Serialize as DailyIncome,
+  Dashboard_Serialize as Dashboard,
   DownloadedTrack_Serialize as DownloadedTrack,
   DownloadProgress,
   EmbeddedError,
@@ -51,11 +54,13 @@ export type {
   GenreCount,
   IncomeEvent,
   IncomeSummary,
+  Language,
   OrderView,
   PaymentProgress_Serialize as PaymentProgress,
   PaymentStatus,
   PayoutLine,
   PersonaView,
+  Preferences_Serialize as Preferences,
   QrMatrix,
   RecentSale,
   RefusalKind,
@@ -77,7 +82,7 @@ export type {
   SubscriberStatement,
   SubscriptionPage_Serialize as SubscriptionPage,
   TrackEdit,
-  TrackIncome,
+  TrackIncome_Serialize as TrackIncome,
   TrackUpload_Serialize as TrackUpload,
   TrackView_Serialize as TrackView,
   UploadRefusal,
@@ -222,6 +227,43 @@ export function useSetSimulator() {
     onMutate: (settings) => client.setQueryData(queryKeys.simulator, settings),
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.simulator }),
   });
+}
+
+// ---- Preferences Rust acts on --------------------------------------------------------
+
+/** Whether each sale raises a desktop notification, and the language it is worded in. */
+export function usePreferences() {
+  return useQuery({
+    queryKey: queryKeys.preferences,
+    queryFn: () => unwrap(commands.preferences()),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Saves preferences (shown at once, corrected if Rust refuses). */
+export function useSetPreferences() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (preferences: Preferences) => unwrap(commands.setPreferences(preferences)),
+    onMutate: (preferences) => client.setQueryData(queryKeys.preferences, preferences),
+    onSuccess: (saved) => client.setQueryData(queryKeys.preferences, saved),
+    onError: () => client.invalidateQueries({ queryKey: queryKeys.preferences }),
+  });
+}
+
+/**
+ * Tells Rust the window's language whenever it differs from the one notifications are worded
+ * in: at start (the language lives in the webview's storage) and after each change.
+ */
+export function useNotificationLanguage(language: Language) {
+  const preferences = usePreferences().data;
+  const save = useSetPreferences();
+  const { mutate, isPending } = save;
+  useEffect(() => {
+    if (preferences && preferences.language !== language && !isPending) {
+      mutate({ ...preferences, language });
+    }
+  }, [preferences, language, isPending, mutate]);
 }
 
 // ---- Store -------------------------------------------------------------------------------
@@ -576,6 +618,32 @@ export function listenFileDrops(
   };
 }
 
+/** What a file dialog offers: audio the engine decodes, or cover images. */
+export type PickKind = "audio" | "image";
+
+const pickExtensions: Record<PickKind, string[]> = {
+  audio: ["flac", "wav", "mp3", "ogg", "oga", "m4a", "mp4", "aac", "aif", "aiff", "caf"],
+  image: ["png", "jpg", "jpeg"],
+};
+
+/**
+ * Asks the system's file dialog for one or several files of `kind`; resolves to their paths,
+ * or to none when the person cancels. The paths then go to Rust like dropped or typed ones.
+ */
+export async function pickFiles(
+  kind: PickKind,
+  { multiple, title, filterName }: { multiple: boolean; title: string; filterName: string },
+): Promise<string[]> {
+  const picked = await openFileDialog({
+    title,
+    multiple,
+    directory: false,
+    filters: [{ name: filterName, extensions: pickExtensions[kind] }],
+  });
+  if (picked === null) return [];
+  return Array.isArray(picked) ? picked : [picked];
+}
+
 // ---- The back office: the shop's own tracks ----------------------------------------------
 
 /** Every track of the signed-in owner's shop, drafts and unpublished ones too. */
@@ -660,16 +728,6 @@ export function useNowPlaying() {
 /** Opens the mini player window (or brings it forward). */
 export function useOpenMiniPlayer() {
   return useMutation({ mutationFn: () => unwrap(commands.openMiniPlayer()) });
-}
-
-/**
- * Tells the shell which language the UI shows, so the tray menu speaks it too. Best effort: a
- * tray that cannot be relabelled changes nothing for the window.
- */
-export function useReportLanguage(language: string): void {
-  useEffect(() => {
-    commands.setUiLanguage(language).catch(() => {});
-  }, [language]);
 }
 
 /** Plays a track's 30-second preview through the audio engine. */

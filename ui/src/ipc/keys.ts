@@ -3,6 +3,8 @@ export const queryKeys = {
   appStatus: ["app-status"] as const,
   backendStatus: ["backend-status"] as const,
   simulator: ["simulator"] as const,
+  /** Preferences Rust acts on (sale notifications and their language). */
+  preferences: ["preferences"] as const,
   store: ["store"] as const,
   storeHome: ["store", "home"] as const,
   search: (text: string, genre: string | null) => ["store", "search", text, genre] as const,

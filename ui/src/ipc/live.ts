@@ -4,7 +4,7 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import {
   type BackendStatus_Serialize as BackendStatus,
-  type Dashboard,
+  type Dashboard_Serialize as Dashboard,
   events,
   type IncomeEvent,
   type PlayerEvent_Serialize as PlayerEvent,

@@ -214,10 +214,26 @@ export function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       day_start_ms: today - (89 - index) * DAY,
       sales: (index % 7) * 80,
       count: index % 7,
+      // Subscriber downloads on every third day earn part of the month's share.
+      subscription_share: index % 3 === 0 ? 25 : 0,
     })),
     tracks: [
-      { track_id: "trk_1", title: "Spring Rain 春雨", sales: 6_000, count: 50, downloads: 61 },
-      { track_id: "trk_3", title: "Free Morning", sales: 0, count: 0, downloads: 120 },
+      {
+        track_id: "trk_1",
+        title: "Spring Rain 春雨",
+        sales: 6_000,
+        count: 50,
+        downloads: 61,
+        subscriber_downloads: 9,
+      },
+      {
+        track_id: "trk_3",
+        title: "Free Morning",
+        sales: 0,
+        count: 0,
+        downloads: 120,
+        subscriber_downloads: 70,
+      },
     ],
     ...overrides,
   };

@@ -59,7 +59,8 @@ export function mockApp(handlers: Record<string, Handler> = {}): CallLog {
       device: null,
     }),
     library_tracks: () => ({ total: 0, offset: 0, tracks: [] }),
-    set_ui_language: () => null,
+    preferences: () => ({ saleNotifications: false, language: "en" }),
+    set_preferences: ({ preferences }) => preferences,
     ...handlers,
   };
   mockCommands(

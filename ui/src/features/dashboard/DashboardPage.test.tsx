@@ -65,7 +65,9 @@ describe("the seller dashboard", () => {
 
     const table = screen.getByTestId("track-income");
     const rows = within(table).getAllByRole("row");
-    expect(rows[1]?.textContent).toBe("Spring Rain 春雨50¥60.0061");
+    expect(rows[0]?.textContent).toBe("TrackSalesIncomeDownloadsSubscriber downloads");
+    expect(rows[1]?.textContent).toBe("Spring Rain 春雨50¥60.00619");
+    expect(rows[2]?.textContent).toBe("Free Morning0¥0.0012070");
   });
 
   it("moves the ticker and the feed the moment a sale arrives, then refetches", async () => {
@@ -115,7 +117,7 @@ describe("the seller dashboard", () => {
     mockApp({ ...asMusician, dashboard: () => dashboard() });
     renderApp("/dashboard");
     const chart = await screen.findByTestId("income-chart");
-    const bars = () => chart.querySelectorAll("rect.chart-bar");
+    const bars = () => chart.querySelectorAll("rect.chart-bar:not(.share)");
     expect(bars()).toHaveLength(30);
     expect(within(chart).getByRole("img").getAttribute("aria-labelledby")).toBeTruthy();
     expect(chart.querySelector("rect title")?.textContent).toMatch(/: ¥\d+\.\d\d, \d+ sales$/);
@@ -126,6 +128,58 @@ describe("the seller dashboard", () => {
     await userEvent.click(screen.getByTestId("chart-month"));
     expect(bars().length).toBeGreaterThanOrEqual(3);
     expect(screen.getByTestId("chart-month").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("separates sales from the subscription share by day and by week, with a legend", async () => {
+    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    const chart = await screen.findByTestId("income-chart");
+    const shares = () => [...chart.querySelectorAll("rect.chart-bar.share")];
+    // Every third of the 90 days carries 25 fen of share; 10 of the last 30 do.
+    expect(shares()).toHaveLength(10);
+    expect(shares()[0]?.querySelector("title")?.textContent).toMatch(
+      /: ¥0\.25 subscription share$/,
+    );
+    expect(screen.getByTestId("chart-legend").textContent).toBe("SalesSubscription share");
+    // The screen-reader table keeps the two apart too.
+    const rows = within(chart.querySelector("table") as HTMLElement).getAllByRole("row");
+    expect(rows.slice(1).filter((row) => row.textContent?.endsWith("¥0.25"))).toHaveLength(10);
+
+    await userEvent.click(screen.getByTestId("chart-week"));
+    // 13 weeks of 7 days (the first one shorter) each hold two or three share days.
+    const weekly = shares().map((rect) => rect.querySelector("title")?.textContent ?? "");
+    expect(weekly).toHaveLength(13);
+    expect(weekly.every((title) => /: ¥0\.(50|75) subscription share$/.test(title))).toBe(true);
+    expect(screen.getByTestId("chart-legend")).toBeTruthy();
+  });
+
+  it("has no legend when no day earned a share", async () => {
+    const plain = dashboard();
+    mockApp({
+      ...asMusician,
+      dashboard: () => ({
+        ...plain,
+        daily: plain.daily.map((day) => ({ ...day, subscription_share: 0 })),
+      }),
+      shop_money: () =>
+        shopMoney({ settled: [], share: { ...shopMoney().share, projected_share: 0 } }),
+    });
+    renderApp("/dashboard");
+    const chart = await screen.findByTestId("income-chart");
+    expect(chart.querySelectorAll("rect.chart-bar.share")).toHaveLength(0);
+    expect(screen.queryByTestId("chart-legend")).toBeNull();
+  });
+
+  it("labels the share and its legend in Chinese", async () => {
+    localStorage.setItem("shrimp.language", "zh-CN");
+    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    renderApp("/dashboard");
+    const chart = await screen.findByTestId("income-chart");
+    expect(screen.getByTestId("chart-legend").textContent).toBe("销售包月分成");
+    const title = chart.querySelector("rect.chart-bar.share title")?.textContent ?? "";
+    expect(title).toMatch(/：包月分成 ¥0\.25$/);
+    await userEvent.click(screen.getByTestId("chart-week"));
+    expect(chart.querySelectorAll("rect.chart-bar.share").length).toBe(13);
   });
 
   it("keeps an empty shop readable", async () => {
@@ -169,6 +223,7 @@ describe("the seller dashboard", () => {
     await screen.findByTestId("income-today");
     expect(screen.getByText("今日")).toBeTruthy();
     expect(screen.getByText("余额")).toBeTruthy();
+    expect(screen.getByRole("columnheader", { name: "包月下载" })).toBeTruthy();
     expect(screen.getByTestId("income-balance").textContent).toBe("¥987.00");
   });
 });

@@ -232,6 +232,9 @@ function TrackTable({ tracks }: { tracks: readonly TrackIncome[] }) {
             <th scope="col" className="num">
               {t("dashboard.col.downloads")}
             </th>
+            <th scope="col" className="num">
+              {t("dashboard.col.subscriberDownloads")}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -243,6 +246,7 @@ function TrackTable({ tracks }: { tracks: readonly TrackIncome[] }) {
               <td className="num">{track.count}</td>
               <td className="num">{formatFen(track.sales)}</td>
               <td className="num">{track.downloads}</td>
+              <td className="num">{track.subscriber_downloads}</td>
             </tr>
           ))}
         </tbody>

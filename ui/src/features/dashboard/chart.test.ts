@@ -7,6 +7,7 @@ const daily = Array.from({ length: 20 }, (_, index) => ({
   day_start_ms: start + index * DAY,
   sales: 80,
   count: 1,
+  subscription_share: index % 2 === 0 ? 3 : 0,
 }));
 
 describe("toBars", () => {
@@ -28,14 +29,26 @@ describe("toBars", () => {
 });
 
 describe("subscription shares", () => {
-  it("stack on their month's bar only", () => {
+  it("stack on their month's bar, whole, from the month statements", () => {
     const shares = [
       { month: "2026-01", share: 1_234 },
       { month: "2025-12", share: 999 },
     ];
     const months = toBars(daily, "month", shares);
     expect(months.map((month) => month.share)).toEqual([1_234, 0]);
-    expect(toBars(daily, "day", shares).every((day) => day.share === 0)).toBe(true);
+  });
+
+  it("stay separate from sales on each day, as Rust spread them", () => {
+    const days = toBars(daily, "day");
+    expect(days.map((day) => day.share).slice(0, 4)).toEqual([3, 0, 3, 0]);
+    expect(days.every((day) => day.sales === 80)).toBe(true);
+  });
+
+  it("add up over each week, to the fen", () => {
+    const weeks = toBars(daily, "week");
+    // Days 0–5, 6–12 and 13–19: the even days carry 3 fen each.
+    expect(weeks.map((week) => week.share)).toEqual([9, 12, 9]);
+    expect(weeks.map((week) => week.sales)).toEqual([480, 560, 560]);
   });
 });
 

@@ -9,7 +9,10 @@ export interface Bar {
   lastDayMs: number;
   sales: number;
   count: number;
-  /** The subscription share credited for the bar's month (month bars only). */
+  /**
+   * The bar's subscription share: a month's settled share or this month's projection; for a
+   * day or a week, the part of it earned by that day's or week's subscriber downloads.
+   */
   share: number;
 }
 
@@ -24,7 +27,9 @@ export const DAYS_SHOWN = 30;
 
 /**
  * Groups the daily figures (oldest first) into bars: the last 30 days, 7-day weeks ending
- * today, or calendar months.
+ * today, or calendar months. Days and weeks carry the subscription share Rust spread over
+ * the days; months take theirs from `shares` (every settled month, whole, and this month's
+ * projection), since the daily series may start mid-month.
  */
 export function toBars(
   daily: readonly DailyIncome[],
@@ -36,7 +41,7 @@ export function toBars(
     lastDayMs: day.day_start_ms,
     sales: day.sales,
     count: day.count,
-    share: 0,
+    share: day.subscription_share,
   }));
   if (period === "day") return days.slice(-DAYS_SHOWN);
   const bars: Bar[] = [];
@@ -55,7 +60,7 @@ export function toBars(
       last.count += day.count;
       last.lastDayMs = day.startMs;
     } else {
-      bars.push({ ...day, startMs: monthStart });
+      bars.push({ ...day, startMs: monthStart, share: 0 });
     }
   }
   for (const bar of bars) {
@@ -73,7 +78,7 @@ function merge(days: Bar[]): Bar {
     lastDayMs: last?.lastDayMs ?? 0,
     sales: days.reduce((sum, day) => sum + day.sales, 0),
     count: days.reduce((sum, day) => sum + day.count, 0),
-    share: 0,
+    share: days.reduce((sum, day) => sum + day.share, 0),
   };
 }
 

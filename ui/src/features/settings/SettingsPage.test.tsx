@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { CommandFailure } from "../../ipc/testing";
 import { backendReady, readyStatus } from "../../test/fixtures";
 import { mockApp, renderApp } from "../../test/render";
 
@@ -29,6 +30,84 @@ describe("settings", () => {
       expect(screen.getByTestId("status-line").textContent).toContain("Rust 核心"),
     );
     expect(screen.getByTestId("persona-switcher").textContent).toContain("听众");
+  });
+});
+
+describe("sale notifications", () => {
+  it("are off by default, and turning them on is saved in Rust", async () => {
+    let saved = { saleNotifications: false, language: "en" };
+    const log = mockApp({
+      simulator_settings: () => ({ paused: false, meanIntervalMs: 4000 }),
+      preferences: () => saved,
+      set_preferences: ({ preferences }) => {
+        saved = preferences as typeof saved;
+        return saved;
+      },
+    });
+    renderApp("/settings");
+    const box = (await screen.findByTestId("sale-notifications")) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(false);
+    expect(screen.getByText("Notify me of each sale")).toBeTruthy();
+    await userEvent.click(box);
+    await waitFor(() =>
+      expect(log.argsOf("set_preferences")).toEqual([
+        { preferences: { saleNotifications: true, language: "en" } },
+      ]),
+    );
+    expect(box.checked).toBe(true);
+    await userEvent.click(box);
+    await waitFor(() => expect(log.count("set_preferences")).toBe(2));
+    expect(saved.saleNotifications).toBe(false);
+    expect(box.checked).toBe(false);
+  });
+
+  it("are worded in the window's language: Rust is told when it changes", async () => {
+    let saved = { saleNotifications: true, language: "en" };
+    const log = mockApp({
+      simulator_settings: () => ({ paused: false, meanIntervalMs: 4000 }),
+      preferences: () => saved,
+      set_preferences: ({ preferences }) => {
+        saved = preferences as typeof saved;
+        return saved;
+      },
+    });
+    renderApp("/settings");
+    await screen.findByTestId("sale-notifications");
+    expect(log.count("set_preferences")).toBe(0);
+    await userEvent.click(screen.getByTestId("language-zh-CN"));
+    await waitFor(() =>
+      expect(log.argsOf("set_preferences")).toEqual([
+        { preferences: { saleNotifications: true, language: "zh-CN" } },
+      ]),
+    );
+    expect(screen.getByText("每卖出一首都通知我")).toBeTruthy();
+  });
+
+  it("catch up with a language chosen before Rust knew it", async () => {
+    localStorage.setItem("shrimp.language", "zh-CN");
+    const log = mockApp({ preferences: () => ({ saleNotifications: false, language: "en" }) });
+    renderApp("/store");
+    await waitFor(() =>
+      expect(log.argsOf("set_preferences")).toEqual([
+        { preferences: { saleNotifications: false, language: "zh-CN" } },
+      ]),
+    );
+  });
+
+  it("say when the choice cannot be saved", async () => {
+    mockApp({
+      simulator_settings: () => ({ paused: false, meanIntervalMs: 4000 }),
+      set_preferences: () => {
+        throw new CommandFailure({ code: "internal", message: "disk full" });
+      },
+    });
+    renderApp("/settings");
+    const box = (await screen.findByTestId("sale-notifications")) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    await userEvent.click(box);
+    expect((await screen.findByRole("alert")).textContent).toContain("went wrong");
+    await waitFor(() => expect(box.checked).toBe(false));
   });
 });
 

@@ -1,6 +1,7 @@
 import { Page } from "../../components/Page";
+import { ErrorNotice } from "../../components/QueryState";
 import { languageNames, languages, useI18n } from "../../i18n";
-import { useAppStatus, useBackendStatus } from "../../ipc";
+import { useAppStatus, useBackendStatus, usePreferences, useSetPreferences } from "../../ipc";
 import { ConnectedSettings } from "./ConnectedSettings";
 import { DemoSettings } from "./DemoSettings";
 
@@ -33,6 +34,8 @@ export function SettingsPage() {
         </p>
       </section>
 
+      <NotificationSettings />
+
       <section className="card" aria-labelledby="settings-appearance">
         <h2 id="settings-appearance">{t("settings.appearance")}</h2>
         <p>{t("settings.appearance.body")}</p>
@@ -62,5 +65,36 @@ export function SettingsPage() {
         )}
       </section>
     </Page>
+  );
+}
+
+/** Whether each sale of the person's shop raises a desktop notification (Rust keeps it). */
+function NotificationSettings() {
+  const { t } = useI18n();
+  const preferences = usePreferences();
+  const save = useSetPreferences();
+  const current = preferences.data;
+  return (
+    <section className="card" aria-labelledby="settings-notifications">
+      <h2 id="settings-notifications">{t("settings.notifications")}</h2>
+      <label className="check-row">
+        <input
+          type="checkbox"
+          data-testid="sale-notifications"
+          checked={current?.saleNotifications ?? false}
+          disabled={!current}
+          aria-describedby="settings-notifications-hint"
+          onChange={(event) => {
+            if (current) save.mutate({ ...current, saleNotifications: event.target.checked });
+          }}
+        />
+        <span>{t("settings.notifications.sales")}</span>
+      </label>
+      <p id="settings-notifications-hint" className="hint">
+        {t("settings.notifications.hint")}
+      </p>
+      {preferences.isError && <ErrorNotice error={preferences.error} />}
+      {save.isError && <ErrorNotice error={save.error} />}
+    </section>
   );
 }

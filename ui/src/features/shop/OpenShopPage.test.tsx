@@ -147,6 +147,34 @@ describe("opening a shop", () => {
     expect((screen.getByTestId("wizard-next") as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it("uploads the sample chosen in the system's file dialog, through the same command", async () => {
+    const log = mockApp({
+      my_application: () => draftApplication(),
+      "plugin:dialog|open": () => "/home/me/Music/tide.flac",
+      upload_application_sample: () => ({
+        application: draftApplication({ has_sample: true }),
+        refusal: null,
+      }),
+      save_application: () => draftApplication(),
+    });
+    renderApp("/shop/open");
+    await screen.findByTestId("shop-wizard");
+    await next();
+    await next();
+    await next();
+    await userEvent.click(await screen.findByTestId("pick-sample"));
+    expect((await screen.findByTestId("sample-accepted")).textContent).toContain("tide.flac");
+    expect(log.argsOf("upload_application_sample")).toEqual([
+      { id: draftApplication().id, path: "/home/me/Music/tide.flac" },
+    ]);
+    expect(log.argsOf("plugin:dialog|open")[0]).toMatchObject({
+      options: { multiple: false, title: "Choose a sample of your music" },
+    });
+    expect((screen.getByTestId("sample-path") as HTMLInputElement).value).toBe(
+      "/home/me/Music/tide.flac",
+    );
+  });
+
   it("shows the reviewer's reason and lets the applicant fix and resubmit", async () => {
     let current = draftApplication({
       state: "rejected",

@@ -8,6 +8,7 @@ import {
   type UploadRefusal,
   useUploadSample,
 } from "../../ipc";
+import { PickFilesButton } from "./PickFilesButton";
 
 export const refusalMessages: Record<RefusalKind, MessageKey> = {
   not_audio: "upload.refused.not_audio",
@@ -86,6 +87,20 @@ export function SampleUploader({ application }: { application: ApplicationView }
         <p id={hintId} className="hint">
           {t("shop.sample.formats")}
         </p>
+        <PickFilesButton
+          kind="audio"
+          multiple={false}
+          label="shop.sample.choose"
+          title="shop.sample.chooseTitle"
+          testId="pick-sample"
+          disabled={upload.isPending}
+          onPicked={([first]) => {
+            if (first) {
+              setPath(first);
+              send(first);
+            }
+          }}
+        />
       </div>
       <div className="path-row">
         <label htmlFor={fieldId}>{t("shop.sample.path")}</label>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from "react";
 import { ErrorNotice } from "../../components/QueryState";
 import { useI18n } from "../../i18n";
 import { listenFileDrops, type TrackUpload, useUploadProgress, useUploadTracks } from "../../ipc";
+import { PickFilesButton } from "./PickFilesButton";
 import { fileName, refusalMessages } from "./SampleUploader";
 
 /**
@@ -38,6 +39,18 @@ export function TrackUploader() {
         </span>
         <p>{t("tracks.upload.drop")}</p>
         <p className="hint">{t("tracks.upload.check")}</p>
+        <PickFilesButton
+          kind="audio"
+          multiple
+          label="tracks.upload.choose"
+          title="tracks.upload.chooseTitle"
+          testId="pick-tracks"
+          disabled={upload.isPending}
+          onPicked={(paths) => {
+            setText(paths.join("\n"));
+            send(paths);
+          }}
+        />
       </div>
       <div className="path-row">
         <label htmlFor={fieldId}>{t("tracks.upload.paths")}</label>
@@ -65,13 +78,7 @@ export function TrackUploader() {
         <ul className="upload-list" aria-label={t("tracks.upload.files")}>
           {files.map((file) => {
             const result = results.find((entry) => entry.file === file);
-            const sent = progress[file];
-            const percent =
-              result?.track || (sent && sent.total > 0 && sent.sent >= sent.total)
-                ? 100
-                : sent && sent.total > 0
-                  ? Math.floor((sent.sent * 100) / sent.total)
-                  : 0;
+            const percent = uploadPercent(progress[file], result);
             return (
               <li
                 key={file}
@@ -83,6 +90,8 @@ export function TrackUploader() {
                 {!result?.refusal && (
                   <div
                     className="progress"
+                    data-state={percent === 100 ? "done" : "sending"}
+                    data-testid="upload-progress"
                     role="progressbar"
                     aria-label={t("tracks.upload.progress", { file: fileName(file) })}
                     aria-valuemin={0}
@@ -113,4 +122,18 @@ export function TrackUploader() {
       {upload.isError && <ErrorNotice error={upload.error} />}
     </section>
   );
+}
+
+/**
+ * How full a file's bar is: 100 once its bytes are all sent or its track exists, however the
+ * last progress event rounded; otherwise the share sent so far, never quite 100.
+ */
+export function uploadPercent(
+  sent: { sent: number; total: number } | undefined,
+  result: TrackUpload | undefined,
+): number {
+  if (result?.track) return 100;
+  if (!sent || sent.total <= 0) return 0;
+  if (sent.sent >= sent.total) return 100;
+  return Math.min(99, Math.floor((sent.sent * 100) / sent.total));
 }

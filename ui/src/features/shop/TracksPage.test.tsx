@@ -73,6 +73,112 @@ describe("the back office", () => {
     const items = screen.getAllByTestId("upload-item");
     expect(items.map((item) => item.dataset.state)).toEqual(["done", "refused"]);
     expect(items[0]?.textContent).toContain("Added as “one”");
+    // The finished file's bar is full, at once, though the last event said half.
+    const done = screen.getByRole("progressbar", { name: "Uploading one.flac" });
+    expect(done.getAttribute("aria-valuenow")).toBe("100");
+    expect(done.dataset.state).toBe("done");
+    expect((done.firstElementChild as HTMLElement).style.width).toBe("100%");
+    // The refused file has no bar, only its reason.
+    expect(screen.getAllByRole("progressbar")).toHaveLength(1);
+  });
+
+  it("fills a bar when its last byte is sent, and not one byte before", async () => {
+    mockApp({ ...asMusician, my_tracks: () => [track()], upload_tracks: () => forever() });
+    renderApp("/shop/tracks");
+    await screen.findByTestId("my-tracks");
+    await userEvent.type(screen.getByTestId("track-paths"), "/m/long.flac");
+    await userEvent.click(screen.getByTestId("upload-tracks"));
+    const bar = await screen.findByRole("progressbar", { name: "Uploading long.flac" });
+    expect(bar.getAttribute("aria-valuenow")).toBe("0");
+    await emitEvent("track-upload-progressed", { file: "/m/long.flac", sent: 999, total: 1000 });
+    await waitFor(() => expect(bar.getAttribute("aria-valuenow")).toBe("99"));
+    expect(bar.dataset.state).toBe("sending");
+    await emitEvent("track-upload-progressed", { file: "/m/long.flac", sent: 1000, total: 1000 });
+    await waitFor(() => expect(bar.getAttribute("aria-valuenow")).toBe("100"));
+    expect(bar.dataset.state).toBe("done");
+    expect((bar.firstElementChild as HTMLElement).style.width).toBe("100%");
+  });
+
+  it("uploads the files chosen in the system's file dialog, like typed ones", async () => {
+    const log = mockApp({
+      ...asMusician,
+      my_tracks: () => [track()],
+      "plugin:dialog|open": () => ["/music/a.flac", "/music/b.wav"],
+      upload_tracks: ({ files }) =>
+        (files as string[]).map((file) => ({
+          file,
+          track: track({ id: `trk_${file}`, title: file }),
+          refusal: null,
+        })),
+    });
+    renderApp("/shop/tracks");
+    await userEvent.click(await screen.findByTestId("pick-tracks"));
+    await waitFor(() =>
+      expect(log.argsOf("upload_tracks")).toEqual([{ files: ["/music/a.flac", "/music/b.wav"] }]),
+    );
+    const [options] = log.argsOf("plugin:dialog|open");
+    expect(options).toMatchObject({
+      options: { multiple: true, directory: false, title: "Choose recordings to upload" },
+    });
+    const { filters } = (options?.options ?? { filters: [] }) as {
+      filters: { name: string; extensions: string[] }[];
+    };
+    expect(filters[0]?.name).toBe("Audio files");
+    expect(filters[0]?.extensions ?? []).toContain("flac");
+    expect((screen.getByTestId("track-paths") as HTMLTextAreaElement).value).toBe(
+      "/music/a.flac\n/music/b.wav",
+    );
+    await waitFor(() =>
+      expect(screen.getAllByTestId("upload-item").map((item) => item.dataset.state)).toEqual([
+        "done",
+        "done",
+      ]),
+    );
+  });
+
+  it("does nothing when the file dialog is cancelled, and says when it cannot open", async () => {
+    let answer: () => unknown = () => null;
+    const log = mockApp({
+      ...asMusician,
+      my_tracks: () => [track()],
+      "plugin:dialog|open": () => answer(),
+    });
+    renderApp("/shop/tracks");
+    await userEvent.click(await screen.findByTestId("pick-tracks"));
+    await waitFor(() => expect(log.count("plugin:dialog|open")).toBe(1));
+    await waitFor(() =>
+      expect(screen.getByTestId("pick-tracks").hasAttribute("disabled")).toBe(false),
+    );
+    expect(log.count("upload_tracks")).toBe(0);
+    expect(screen.queryByRole("alert")).toBeNull();
+
+    answer = () => {
+      throw new Error("no portal");
+    };
+    await userEvent.click(screen.getByTestId("pick-tracks"));
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "The file dialog could not open",
+    );
+    expect(log.count("upload_tracks")).toBe(0);
+  });
+
+  it("sets a cover from an image chosen in the file dialog", async () => {
+    const log = mockApp({
+      ...asMusician,
+      my_tracks: () => [track()],
+      "plugin:dialog|open": () => "/pictures/cover.png",
+      set_track_cover: ({ id }) => track({ id: String(id) }),
+    });
+    renderApp("/shop/tracks");
+    await userEvent.click(await screen.findByTestId("edit-track"));
+    await userEvent.click(within(screen.getByRole("dialog")).getByTestId("pick-cover"));
+    await waitFor(() =>
+      expect(log.argsOf("set_track_cover")).toEqual([{ id: "trk_1", path: "/pictures/cover.png" }]),
+    );
+    expect(log.argsOf("plugin:dialog|open")[0]).toMatchObject({
+      options: { multiple: false, filters: [{ name: "PNG or JPEG images" }] },
+    });
+    expect(await screen.findByText("Cover updated.")).toBeTruthy();
   });
 
   it("sets an independent's price, exact to the fen, and refuses one above ¥50.00", async () => {

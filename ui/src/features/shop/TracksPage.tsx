@@ -17,6 +17,7 @@ import {
   useSetTrackCover,
   useShop,
 } from "../../ipc";
+import { PickFilesButton } from "./PickFilesButton";
 import { parseYuan, yuanText } from "./price";
 import { TrackUploader } from "./TrackUploader";
 import "./shop.css";
@@ -280,6 +281,20 @@ function EditTrackDialog({
             value={coverPath}
             placeholder="/home/me/Pictures/cover.png"
             onChange={(e) => setCoverPath(e.target.value)}
+          />
+          <PickFilesButton
+            kind="image"
+            multiple={false}
+            label="tracks.cover.choose"
+            title="tracks.cover.chooseTitle"
+            testId="pick-cover"
+            disabled={cover.isPending}
+            onPicked={([first]) => {
+              if (first) {
+                setCoverPath(first);
+                cover.mutate({ id: track.id, path: first });
+              }
+            }}
           />
           <button
             type="button"
