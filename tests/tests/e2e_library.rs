@@ -65,7 +65,7 @@ fn music_folder(root: &Path) -> PathBuf {
 }
 
 /// How long a step may take on a loaded two-core machine before it counts as failed.
-const PATIENCE: Duration = Duration::from_secs(60);
+const PATIENCE: Duration = Duration::from_mins(1);
 
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
