@@ -8,14 +8,25 @@ set -euo pipefail
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/shrimp-services.XXXXXX")
 pids=()
+# How to stop PostgreSQL and wait until it has (set once it runs).
+stop_postgres=()
 
 cleanup() {
   local pid
+  # PostgreSQL writes while it shuts down; removing its folder before it is gone fails.
+  if [ ${#stop_postgres[@]} -gt 0 ]; then
+    "${stop_postgres[@]}" >/dev/null 2>&1 || true
+  fi
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
+    # A process that is not this shell's child cannot be waited for: watch it go instead.
+    for _ in $(seq 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
   done
   rm -rf "$state"
 }
@@ -57,6 +68,7 @@ start_postgres() {
     "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null || { cat "$dir/log" >&2; exit 1; }
   pids+=("$(head -1 "$dir/data/postmaster.pid")")
+  stop_postgres=("${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop)
   export SHRIMP_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
   echo "with-services: PostgreSQL on port $port (pid ${pids[-1]})"
 }
