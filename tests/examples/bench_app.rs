@@ -149,15 +149,30 @@ fn measure_launch(dir: &Path, name: &str) -> Launch {
     }
 }
 
-/// Opens the Library and waits for its first rows to show their titles.
+/// Opens the Library and waits until it shows what it holds: its count, and the first rows'
+/// titles unless it is empty.
 fn open_library(session: &Session) {
     session.execute("location.hash = '#/library'", &[]).unwrap();
-    session
-        .wait_for_within(
-            "[data-testid=library-row] [data-testid=library-row-title]",
-            Duration::from_mins(1),
-        )
-        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_mins(1);
+    loop {
+        let shown = session
+            .execute(
+                "const count = document.querySelector('[data-testid=library-count]');
+                 const row = document.querySelector(
+                   '[data-testid=library-row] [data-testid=library-row-title]');
+                 return !!count && (!!row || /^0\\D/.test(count.textContent));",
+                &[],
+            )
+            .unwrap();
+        if shown == Value::Bool(true) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the library never showed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Scrolls the track list to row `target` and times, inside the page, until that row shows
