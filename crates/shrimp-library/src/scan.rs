@@ -463,34 +463,7 @@ impl Workers {
 
 /// Rewrites a known track's row (changed, moved or back from missing).
 async fn update(tx: &mut Transaction<'_, Sqlite>, row: &Row) -> Result<()> {
-    sqlx::query(UPDATE_TRACK)
-        .bind(&row.id)
-        .bind(&row.path)
-        .bind(row.size)
-        .bind(row.mtime_ns)
-        .bind(&row.fingerprint)
-        .bind(&row.title)
-        .bind(&row.artist)
-        .bind(&row.album)
-        .bind(&row.album_artist)
-        .bind(row.artist_id)
-        .bind(row.album_id)
-        .bind(row.track_no.map(i64::from))
-        .bind(row.disc_no.map(i64::from))
-        .bind(&row.genre)
-        .bind(row.year.map(i64::from))
-        .bind(row.duration_ms)
-        .bind(row.sample_rate.map(i64::from))
-        .bind(row.channels.map(i64::from))
-        .bind(row.codec)
-        .bind(row.rg_track_gain)
-        .bind(row.rg_track_peak)
-        .bind(row.rg_album_gain)
-        .bind(row.rg_album_peak)
-        .bind(&row.cover)
-        .bind(row.status)
-        .bind(&row.reason)
-        .bind(row.now_ms)
+    bind_row(sqlx::query(UPDATE_TRACK), row)
         .execute(&mut **tx)
         .await?;
     sqlx::query(
@@ -589,7 +562,9 @@ fn insert_short_sql(rows: usize) -> String {
 
 type Insert<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
 
-fn bind_new<'q>(query: Insert<'q>, row: &'q Row) -> Insert<'q> {
+/// A track row's values in the order both `UPDATE_TRACK` and the insert take them, ending
+/// with the time of the change.
+fn bind_row<'q>(query: Insert<'q>, row: &'q Row) -> Insert<'q> {
     query
         .bind(&row.id)
         .bind(&row.path)
@@ -618,7 +593,11 @@ fn bind_new<'q>(query: Insert<'q>, row: &'q Row) -> Insert<'q> {
         .bind(row.status)
         .bind(&row.reason)
         .bind(row.now_ms)
-        .bind(row.now_ms)
+}
+
+/// A new row: its values, then when it was added (now).
+fn bind_new<'q>(query: Insert<'q>, row: &'q Row) -> Insert<'q> {
+    bind_row(query, row).bind(row.now_ms)
 }
 
 const UPDATE_TRACK: &str = "UPDATE tracks SET path = ?2, size = ?3, mtime_ns = ?4, \
