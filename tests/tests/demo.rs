@@ -231,6 +231,16 @@ async fn first_launch_seeds_a_living_marketplace_fast_and_the_same_every_time() 
         statements[0].downloads > 0 && statements[0].share.0 > 0,
         "{statements:?}"
     );
+    // The share shows on the days it was earned: spread over last month's days by the
+    // subscriber downloads on each, adding up exactly to the settled share.
+    let days = musician.income_daily(&shop, 62).await.unwrap();
+    let earning_days = days
+        .iter()
+        .filter(|day| day.subscription_share.0 > 0)
+        .count();
+    assert!(earning_days >= 10, "{earning_days} days with a share");
+    let spread: i64 = days.iter().map(|day| day.subscription_share.0).sum();
+    assert_eq!(spread, statements[0].share.0, "{days:?}");
     let shares: i64 = sqlx::query_scalar(
         "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM postings WHERE account LIKE 'shop_payable/%' \
          AND entry_id IN (SELECT id FROM journal_entries WHERE kind = 'settlement')",

@@ -258,6 +258,11 @@ fn review_reject_fix_and_approve(app: &DesktopApp) {
         .wait_for("[data-testid=application-status][data-state=approved]")
         .unwrap();
     app.screenshot("status-approved-en").unwrap();
+    session
+        .wait_for_text("[data-testid=persona-switcher] .persona-role", |text| {
+            text == "Shop owner"
+        })
+        .unwrap();
     click(session, "[data-testid=go-to-dashboard]");
     session
         .wait_for_text("[data-testid=dashboard-page] h1", |text| text == SHOP_NAME)

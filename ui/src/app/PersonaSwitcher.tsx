@@ -18,13 +18,18 @@ const personaRoles: Record<string, MessageKey> = {
   applicant: "persona.role.applicant",
 };
 
-/** What a person does here, from their demo persona or, failing that, their roles. */
+/**
+ * What a person does here. Their account decides first — a reviewer reviews, someone with a
+ * shop owns it — so a listener whose application was approved reads as a shop owner at once;
+ * the demo persona only names it more precisely (an independent musician, a record label).
+ */
 function roleKey(persona: string | null, user: UserView | null): MessageKey {
-  const byPersona = persona ? personaRoles[persona] : undefined;
-  if (byPersona) return byPersona;
   if (user?.roles.includes("reviewer")) return "persona.role.reviewer";
-  if (user?.shop_id) return "persona.role.owner";
-  return "persona.role.listener";
+  if (user?.shop_id) {
+    const named = persona === "musician" || persona === "label" ? personaRoles[persona] : null;
+    return named ?? "persona.role.owner";
+  }
+  return (persona && personaRoles[persona]) || "persona.role.listener";
 }
 
 function Avatar({ name }: { name: string }) {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { CommandFailure } from "../ipc/testing";
-import { backendReady, readyStatus, storeHome } from "../test/fixtures";
+import { backendReady, readyStatus, storeHome, users } from "../test/fixtures";
 import { mockApp, renderApp } from "../test/render";
 
 function navLabels() {
@@ -75,6 +75,17 @@ describe("the persona switcher", () => {
     expect(switcher.textContent).toContain("Mei 小美");
     expect(switcher.textContent).toContain("Listener");
     expect(screen.getByText("Demo")).toBeTruthy();
+  });
+
+  it("calls a listener whose shop was approved its owner, not a listener", async () => {
+    const approved = backendReady("listener");
+    mockApp({
+      backend_status: () => ({ ...approved, user: { ...users.listener, shop_id: "shp_tide" } }),
+      store_home: () => storeHome,
+    });
+    renderApp();
+    const switcher = await screen.findByTestId("persona-switcher");
+    expect(switcher.querySelector(".persona-role")?.textContent).toBe("Shop owner");
   });
 
   it("switches to another person from the keyboard and refetches everything", async () => {

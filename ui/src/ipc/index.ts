@@ -9,7 +9,7 @@ import {
 } from "@tanstack/react-query";
 import { Channel, convertFileSrc } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open as openFileDialog } from "@tauri-apps/plugin-dialog";
+import { open as openFileDialog, save as saveFileDialog } from "@tauri-apps/plugin-dialog";
 import { useEffect, useState } from "react";
 import {
   type ApiError,
@@ -642,6 +642,26 @@ export async function pickFiles(
   });
   if (picked === null) return [];
   return Array.isArray(picked) ? picked : [picked];
+}
+
+/**
+ * Asks the system's save dialog where to write a CSV file, suggesting `suggestedName`;
+ * resolves to the chosen path, or to null when the person cancels.
+ */
+export async function pickSavePath({
+  title,
+  suggestedName,
+  filterName,
+}: {
+  title: string;
+  suggestedName: string;
+  filterName: string;
+}): Promise<string | null> {
+  return saveFileDialog({
+    title,
+    defaultPath: suggestedName,
+    filters: [{ name: filterName, extensions: ["csv"] }],
+  });
 }
 
 // ---- The back office: the shop's own tracks ----------------------------------------------

@@ -715,7 +715,8 @@ async fn write_history(
 const HISTORY_SUBSCRIBERS: u32 = 40;
 
 /// Last month's subscribers: each paid the fee through the real payment step and downloaded
-/// a handful of tracks, so the month's split has something to divide. Returns that month.
+/// a handful of tracks over the rest of the month, so the month's split has something to
+/// divide. Returns that month.
 async fn write_subscription_history(
     state: &AppState,
     tx: &mut Transaction<'static, Any>,
@@ -727,6 +728,7 @@ async fn write_subscription_history(
         .previous()
         .ok_or_else(|| ServerError::Internal("no month before this one".into()))?;
     let start = crate::subscriptions::month_start(last_month);
+    let end = crate::subscriptions::month_start(this_month);
     let (price, _) = crate::subscriptions::plan(state).await?;
     let mut random = Random::new(DEMO_SEED ^ 0x5B5C);
     let weights: Vec<u64> = tracks
@@ -753,9 +755,13 @@ async fn write_subscription_history(
         .execute(&mut **tx)
         .await?;
         crate::subscriptions::mark_period_paid(state, tx, &period_id, paid_at).await?;
+        // Subscribers download through the month, not all on the day they paid, so the
+        // share a shop earned shows on the days it was earned.
+        let span = u64::try_from(end - paid_at).unwrap_or(1).max(1);
         let downloads = 3 + random.below(12);
-        for d in 0..downloads {
+        for _ in 0..downloads {
             let track = &tracks[random.weighted(&weights)];
+            let at = paid_at + i64::try_from(random.below(span)).unwrap_or(0);
             sqlx::query(
                 "INSERT INTO subscription_downloads (month, user_id, track_id, shop_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, user_id, track_id) DO NOTHING",
@@ -764,7 +770,7 @@ async fn write_subscription_history(
             .bind(&user_id)
             .bind(&track.id)
             .bind(SHOPS[track.shop].shop_id())
-            .bind(paid_at + i64::try_from(d).unwrap_or(0) * 3_600_000)
+            .bind(at)
             .execute(&mut **tx)
             .await?;
         }

@@ -5,6 +5,7 @@ import type { Dashboard } from "../../ipc";
 import { CommandFailure, emitEvent } from "../../ipc/testing";
 import { backendReady, dashboard, rainShop, release, shopMoney, track } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
+import { statementFileName } from "./MoneyPanel";
 
 const asMusician = {
   backend_status: () => backendReady("musician"),
@@ -287,6 +288,49 @@ describe("the dashboard's money panel", () => {
     expect((await screen.findByTestId("statement-exported")).textContent).toBe(
       "321 lines written to /tmp/rain.csv.",
     );
+  });
+
+  it("saves the CSV statement where the save dialog says, with today's name offered", async () => {
+    const log = mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      "plugin:dialog|save": () => "/home/lin/Documents/rain.csv",
+      export_statement: ({ path }) => ({ path: String(path), rows: 12 }),
+    });
+    renderApp("/dashboard");
+    await userEvent.click(await screen.findByTestId("save-statement"));
+    expect((await screen.findByTestId("statement-exported")).textContent).toBe(
+      "12 lines written to /home/lin/Documents/rain.csv.",
+    );
+    expect(log.argsOf("export_statement")).toEqual([{ path: "/home/lin/Documents/rain.csv" }]);
+    const [options] = log.argsOf("plugin:dialog|save");
+    expect(options).toMatchObject({
+      options: {
+        defaultPath: statementFileName(),
+        filters: [{ name: "CSV spreadsheet", extensions: ["csv"] }],
+      },
+    });
+  });
+
+  it("writes nothing when the save dialog is cancelled", async () => {
+    const log = mockApp({
+      ...asMusician,
+      dashboard: () => dashboard(),
+      "plugin:dialog|save": () => null,
+      export_statement: ({ path }) => ({ path: String(path), rows: 12 }),
+    });
+    renderApp("/dashboard");
+    await userEvent.click(await screen.findByTestId("save-statement"));
+    await waitFor(() => expect(log.count("plugin:dialog|save")).toBe(1));
+    await waitFor(() =>
+      expect((screen.getByTestId("save-statement") as HTMLButtonElement).disabled).toBe(false),
+    );
+    expect(log.count("export_statement")).toBe(0);
+    expect(screen.queryByTestId("statement-exported")).toBeNull();
+  });
+
+  it("names the statement file after the day", () => {
+    expect(statementFileName(new Date(2026, 0, 5))).toBe("shrimp-statement-2026-01-05.csv");
   });
 });
 

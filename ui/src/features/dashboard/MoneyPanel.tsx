@@ -3,7 +3,7 @@ import { formatDateTime, formatFen } from "../../app/format";
 import { ErrorNotice, Loading } from "../../components/QueryState";
 import { Section } from "../../components/Section";
 import { useI18n } from "../../i18n";
-import { useExportStatement, useShopMoney } from "../../ipc";
+import { pickSavePath, useExportStatement, useShopMoney } from "../../ipc";
 
 /**
  * Money beyond single sales: this month's projected share of the subscription pool, the
@@ -113,11 +113,43 @@ export function MoneyPanel({ shopId }: { shopId: string }) {
   );
 }
 
+/** The statement's file name, dated today, e.g. `shrimp-statement-2026-12-02.csv`. */
+export function statementFileName(now = new Date()): string {
+  const day = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+    .map((part) => String(part).padStart(2, "0"))
+    .join("-");
+  return `shrimp-statement-${day}.csv`;
+}
+
+/**
+ * Writes the CSV statement where the person chooses in the system's save dialog, or to a
+ * path typed in the field (for scripts, and where no dialog can open).
+ */
 function StatementExport() {
   const { t } = useI18n();
   const exporter = useExportStatement();
   const [path, setPath] = useState("");
+  const [choosing, setChoosing] = useState(false);
+  const [dialogError, setDialogError] = useState<unknown>(null);
   const fieldId = useId();
+
+  const chooseAndExport = () => {
+    setDialogError(null);
+    setChoosing(true);
+    pickSavePath({
+      title: t("money.saveTitle"),
+      suggestedName: statementFileName(),
+      filterName: t("money.csvFilter"),
+    })
+      .then((chosen) => {
+        if (chosen === null) return;
+        setPath(chosen);
+        exporter.mutate(chosen);
+      })
+      .catch((failure: unknown) => setDialogError(failure))
+      .finally(() => setChoosing(false));
+  };
+
   return (
     <form
       className="statement-export"
@@ -126,6 +158,15 @@ function StatementExport() {
         if (path.trim()) exporter.mutate(path.trim());
       }}
     >
+      <button
+        type="button"
+        className="button"
+        data-testid="save-statement"
+        disabled={exporter.isPending || choosing}
+        onClick={chooseAndExport}
+      >
+        {t("money.saveAs")}
+      </button>
       <label htmlFor={fieldId}>{t("money.export")}</label>
       <div className="path-input">
         <input
@@ -151,6 +192,7 @@ function StatementExport() {
         </p>
       )}
       {exporter.isError && <ErrorNotice error={exporter.error} />}
+      {dialogError !== null && <ErrorNotice error={dialogError} message={t("pick.failed")} />}
     </form>
   );
 }
