@@ -2,24 +2,37 @@
 //! ledger + entitlement + outbox) on PostgreSQL, printed beside pgbench's TPC-B-like
 //! transactions per second on the same cluster, plus purchase → SSE event latency.
 //!
-//! Run through `make bench` (which starts the throwaway PostgreSQL cluster), or:
-//! `scripts/with-services.sh cargo run --release -p shrimp-tests --example bench_server`
+//! The server is the release `shrimp-server serve` in its own process, as deployed, so what
+//! it costs is measured apart from the load generator. The buyers are a lean keep-alive
+//! HTTP/1.1 loop (one connection each, requests written whole, the JSON answer checked), the
+//! counterpart of pgbench's own lean C client: the figure is the server's, not the cost of a
+//! general-purpose HTTP client in the same two cores. The owner's stream is read with
+//! `shrimp-client`, as the app reads it.
+//!
+//! Run through `make bench` (which builds the release server and starts the throwaway
+//! PostgreSQL cluster), or:
+//! `cargo build --release -p shrimp-server && scripts/with-services.sh cargo run --release -p shrimp-tests --example bench_server`
 
-#![allow(clippy::unwrap_used, clippy::print_stdout)] // A benchmark binary: fail loudly, print results.
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::too_many_lines)] // A benchmark binary: fail loudly, print results.
 
 use std::collections::HashMap;
-use std::process::Command;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shrimp_api::{IncomeEvent, ShopKindView};
-use shrimp_client::Client;
+use shrimp_api::{CreateOrder, IDEMPOTENCY_KEY_HEADER, IncomeEvent, OrderStatus, OrderView, ShopKindView};
+use shrimp_client::{Client, Token};
 use shrimp_domain::Fen;
-use shrimp_tests::server::{Backend, TestServer, sine_file, story};
+use shrimp_tests::server::{postgres_database, sine_file, story};
+use shrimp_tests::workspace;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 32;
 const SECONDS: u64 = 15;
+const PASSWORD: &str = "a long password";
 
 fn pgbench_tps(database_url: &str) -> f64 {
     let init = Command::new("pgbench")
@@ -52,10 +65,6 @@ fn pgbench_tps(database_url: &str) -> f64 {
         .unwrap_or_else(|| panic!("no tps in pgbench output:\n{text}"))
 }
 
-async fn account(server: &TestServer, email: &str) -> Client {
-    story::account(server, email).await.unwrap()
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     #[allow(
         clippy::cast_possible_truncation,
@@ -66,13 +75,87 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
+/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|index| fields.get(*index)?.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+/// The release server in its own process, stopped when dropped.
+struct ServerProcess {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server(binary: &Path, database_url: &str, data: &Path) -> ServerProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(binary)
+        .args(["--database-url", database_url, "--data-dir"])
+        .arg(data)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = ServerProcess {
+        child,
+        base_url: format!("http://127.0.0.1:{port}"),
+    };
+    let health = format!("{}/healthz", server.base_url);
+    for _ in 0..300 {
+        if reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not answer on {health}");
+}
+
+/// Registers `email`; a client signed in as it and its token.
+async fn account(base_url: &str, email: &str) -> (Client, String) {
+    let grant = Client::new(base_url)
+        .unwrap()
+        .register(email, PASSWORD, email)
+        .await
+        .unwrap();
+    let client = Client::new(base_url)
+        .unwrap()
+        .with_token(Token::new(grant.token.clone()));
+    (client, grant.token)
+}
+
 /// One shop with enough published tracks that no buyer runs out within the measured time.
-async fn seed(server: &TestServer) -> (Client, String, Vec<String>) {
+async fn seed(binary: &Path, database_url: &str, base_url: &str) -> (Client, String, Vec<String>) {
     let audio = tempfile::tempdir().unwrap();
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.3).unwrap()).unwrap();
-    let reviewer = account(server, "r@bench.test").await;
-    server.grant_reviewer("r@bench.test").await.unwrap();
-    let owner = account(server, "o@bench.test").await;
+    let (reviewer, _) = account(base_url, "r@bench.test").await;
+    let granted = Command::new(binary)
+        .args(["--database-url", database_url, "grant-reviewer", "r@bench.test"])
+        .env("RUST_LOG", "warn")
+        .status()
+        .unwrap();
+    assert!(granted.success());
+    let (owner, _) = account(base_url, "o@bench.test").await;
     let kind = ShopKindView::Independent;
     let shop = story::open_shop(&owner, &reviewer, kind, "Bench", &sample)
         .await
@@ -86,10 +169,80 @@ async fn seed(server: &TestServer) -> (Client, String, Vec<String>) {
     (owner, shop, tracks)
 }
 
+/// A buyer's keep-alive HTTP/1.1 connection that does nothing but buy.
+struct Buyer {
+    stream: TcpStream,
+    token: String,
+    buffer: Vec<u8>,
+}
+
+impl Buyer {
+    async fn connect(base_url: &str, token: String) -> Self {
+        let address = base_url.trim_start_matches("http://");
+        let stream = TcpStream::connect(address).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Self {
+            stream,
+            token,
+            buffer: Vec::with_capacity(4096),
+        }
+    }
+
+    /// `POST /api/v1/orders`; the paid order's id.
+    async fn buy(&mut self, track_id: &str, key: &str) -> String {
+        let body = serde_json::to_string(&CreateOrder {
+            track_id: track_id.to_owned(),
+        })
+        .unwrap();
+        let request = format!(
+            "POST /api/v1/orders HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\
+             {IDEMPOTENCY_KEY_HEADER}: {key}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            self.token,
+            body.len()
+        );
+        self.stream.write_all(request.as_bytes()).await.unwrap();
+        // Read the head, then as many body bytes as Content-Length says.
+        self.buffer.clear();
+        let (head_end, length) = loop {
+            if let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buffer[..end]).unwrap();
+                assert!(head.starts_with("HTTP/1.1 201"), "unexpected answer: {head}");
+                let length = head
+                    .lines()
+                    .find_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .expect("an answer with a Content-Length");
+                break (end + 4, length);
+            }
+            self.read_more().await;
+        };
+        while self.buffer.len() < head_end + length {
+            self.read_more().await;
+        }
+        let order: OrderView = serde_json::from_slice(&self.buffer[head_end..]).unwrap();
+        assert_eq!(order.status, OrderStatus::Paid);
+        order.id
+    }
+
+    async fn read_more(&mut self) {
+        let mut chunk = [0_u8; 4096];
+        let read = self.stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "the server closed the connection");
+        self.buffer.extend_from_slice(&chunk[..read]);
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let server = TestServer::start(Backend::Postgres).await.unwrap();
-    let (owner, shop, tracks) = seed(&server).await;
+    let binary = workspace::binary("shrimp-server", "SHRIMP_SERVER_BIN").unwrap();
+    let database_url = postgres_database().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let server = start_server(&binary, &database_url, data.path()).await;
+    let (owner, shop, tracks) = seed(&binary, &database_url, &server.base_url).await;
     let tracks = Arc::new(tracks);
 
     // The owner's live stream records when each order's event arrives.
@@ -106,11 +259,17 @@ async fn main() {
         }
     });
 
+    let mut buyers = Vec::new();
+    for n in 0..CLIENTS {
+        let (_, token) = account(&server.base_url, &format!("b{n}@bench.test")).await;
+        buyers.push(Buyer::connect(&server.base_url, token).await);
+    }
+    let server_pid = server.child.id().to_string();
+    let (server_cpu, bench_cpu) = (cpu_seconds(&server_pid), cpu_seconds("self"));
     let started = Instant::now();
     let deadline = started + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
-    for n in 0..CLIENTS {
-        let buyer = account(&server, &format!("b{n}@bench.test")).await;
+    for (n, mut buyer) in buyers.into_iter().enumerate() {
         let tracks = tracks.clone();
         tasks.push(tokio::spawn(async move {
             let mut sent = Vec::new();
@@ -119,11 +278,8 @@ async fn main() {
                     break;
                 }
                 let at = Instant::now();
-                let order = buyer
-                    .create_order(track, &format!("{n}-{index}"))
-                    .await
-                    .unwrap();
-                sent.push((order.id, at));
+                let order = buyer.buy(track, &format!("{n}-{index}")).await;
+                sent.push((order, at));
             }
             sent
         }));
@@ -133,6 +289,8 @@ async fn main() {
         sent.extend(task.await.unwrap());
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_seconds(&server_pid) - server_cpu;
+    let bench_cpu = cpu_seconds("self") - bench_cpu;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let arrivals = arrivals.lock().await;
     let mut latencies: Vec<Duration> = sent
@@ -145,9 +303,11 @@ async fn main() {
         .collect();
     latencies.sort();
     #[allow(clippy::cast_precision_loss)]
-    let purchases_per_second = sent.len() as f64 / elapsed;
+    let count = sent.len() as f64;
+    let purchases_per_second = count / elapsed;
 
-    let pgbench = pgbench_tps(&server.database_url);
+    let pgbench = pgbench_tps(&database_url);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("server benchmark (PostgreSQL, {CLIENTS} concurrent clients, {SECONDS} s each)");
     println!(
         "  paid purchases/s (full path):   {purchases_per_second:>8.1}  ({} purchases)",
@@ -164,5 +324,14 @@ async fn main() {
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         latencies.len(),
         sent.len()
+    );
+    println!(
+        "  CPU per purchase:               server {:.0} µs, load generator {:.0} µs",
+        server_cpu / count * 1e6,
+        bench_cpu / count * 1e6
+    );
+    println!(
+        "  load average (1, 5, 15 min):    {}",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(", ")
     );
 }
