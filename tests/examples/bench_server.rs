@@ -32,9 +32,14 @@ use tokio::sync::Mutex;
 
 const CLIENTS: usize = 32;
 const SECONDS: u64 = 15;
+/// Tracks in the shop. A buyer who has bought them all goes on as its next account, so no
+/// connection runs out within the measured time (400 × 4 per connection, far above the rate).
+const TRACKS: usize = 400;
+const ACCOUNTS_PER_BUYER: usize = 4;
 const PASSWORD: &str = "a long password";
 
-fn pgbench_tps(database_url: &str) -> f64 {
+/// pgbench's transactions per second, and the CPU seconds PostgreSQL spent on its run.
+fn pgbench_tps(database_url: &str, port: &str) -> (f64, f64) {
     let init = Command::new("pgbench")
         .args(["-i", "-q", "-s", "4", database_url])
         .output()
@@ -44,6 +49,7 @@ fn pgbench_tps(database_url: &str) -> f64 {
         "{}",
         String::from_utf8_lossy(&init.stderr)
     );
+    let postgres_cpu = postgres_cpu_seconds(port);
     let run = Command::new("pgbench")
         .args([
             "-c",
@@ -57,12 +63,15 @@ fn pgbench_tps(database_url: &str) -> f64 {
         ])
         .output()
         .unwrap();
+    let postgres_cpu = postgres_cpu_seconds(port) - postgres_cpu;
     let text = String::from_utf8_lossy(&run.stdout);
-    text.lines()
+    let tps = text
+        .lines()
         .find_map(|line| line.strip_prefix("tps = "))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|tps| tps.parse().ok())
-        .unwrap_or_else(|| panic!("no tps in pgbench output:\n{text}"))
+        .unwrap_or_else(|| panic!("no tps in pgbench output:\n{text}"));
+    (tps, postgres_cpu)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -88,6 +97,50 @@ fn cpu_seconds(pid: &str) -> f64 {
         .filter_map(|index| fields.get(*index)?.parse::<f64>().ok())
         .sum();
     ticks / 100.0
+}
+
+/// CPU seconds used so far by the benchmark's PostgreSQL cluster (the one listening on
+/// `port`; other clusters on the machine are not counted): its postmaster, with what it has
+/// reaped from backends that ended (a closed pgbench connection's CPU lands in its children's
+/// time), and every live process it started.
+fn postgres_cpu_seconds(port: &str) -> f64 {
+    let stat_fields = |pid: &str| -> Vec<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let ticks = |fields: &[String], indexes: &[usize]| -> f64 {
+        indexes
+            .iter()
+            .filter_map(|index| fields.get(*index)?.parse::<f64>().ok())
+            .sum()
+    };
+    let pids: Vec<String> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .filter(|name| name.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    let postmaster = pids.iter().find(|pid| {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        args.first().is_some_and(|a| a.ends_with(b"/postgres"))
+            && args.windows(2).any(|w| w[0] == b"-p" && w[1] == port.as_bytes())
+    });
+    let Some(postmaster) = postmaster else {
+        return f64::NAN;
+    };
+    // utime, stime; for the postmaster also cutime, cstime.
+    let mut total = ticks(&stat_fields(postmaster), &[11, 12, 13, 14]);
+    for pid in &pids {
+        let fields = stat_fields(pid);
+        if fields.get(1) == Some(postmaster) {
+            total += ticks(&fields, &[11, 12]);
+        }
+    }
+    total / 100.0
 }
 
 /// The release server in its own process, stopped when dropped.
@@ -161,7 +214,7 @@ async fn seed(binary: &Path, database_url: &str, base_url: &str) -> (Client, Str
         .await
         .unwrap();
     let mut tracks = Vec::new();
-    for n in 0..400 {
+    for n in 0..TRACKS {
         let title = format!("T{n}");
         let track = story::publish_track(&owner, &shop, &title, Some(Fen(80)), &sample);
         tracks.push(track.await.unwrap());
@@ -239,7 +292,13 @@ impl Buyer {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let binary = workspace::binary("shrimp-server", "SHRIMP_SERVER_BIN").unwrap();
+    let seeded = Instant::now();
     let database_url = postgres_database().unwrap();
+    let port = database_url
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split('/').next())
+        .unwrap()
+        .to_owned();
     let data = tempfile::tempdir().unwrap();
     let server = start_server(&binary, &database_url, data.path()).await;
     let (owner, shop, tracks) = seed(&binary, &database_url, &server.base_url).await;
@@ -261,25 +320,42 @@ async fn main() {
 
     let mut buyers = Vec::new();
     for n in 0..CLIENTS {
-        let (_, token) = account(&server.base_url, &format!("b{n}@bench.test")).await;
-        buyers.push(Buyer::connect(&server.base_url, token).await);
+        let mut tokens = Vec::new();
+        for a in 0..ACCOUNTS_PER_BUYER {
+            let (_, token) = account(&server.base_url, &format!("b{n}-{a}@bench.test")).await;
+            tokens.push(token);
+        }
+        let buyer = Buyer::connect(&server.base_url, tokens[0].clone()).await;
+        // The accounts this connection buys as, one after another.
+        buyers.push((buyer, tokens));
     }
+    eprintln!(
+        "bench_server: seeded in {:.1} s; buying for {SECONDS} s",
+        seeded.elapsed().as_secs_f64()
+    );
     let server_pid = server.child.id().to_string();
-    let (server_cpu, bench_cpu) = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let (server_cpu, bench_cpu, postgres_cpu) = (
+        cpu_seconds(&server_pid),
+        cpu_seconds("self"),
+        postgres_cpu_seconds(&port),
+    );
     let started = Instant::now();
     let deadline = started + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
-    for (n, mut buyer) in buyers.into_iter().enumerate() {
+    for (n, (mut buyer, tokens)) in buyers.into_iter().enumerate() {
         let tracks = tracks.clone();
         tasks.push(tokio::spawn(async move {
             let mut sent = Vec::new();
-            for (index, track) in tracks.iter().enumerate() {
-                if Instant::now() >= deadline {
-                    break;
+            'accounts: for (a, token) in tokens.into_iter().enumerate() {
+                buyer.token = token;
+                for (index, track) in tracks.iter().enumerate() {
+                    if Instant::now() >= deadline {
+                        break 'accounts;
+                    }
+                    let at = Instant::now();
+                    let order = buyer.buy(track, &format!("{n}-{a}-{index}")).await;
+                    sent.push((order, at, Instant::now()));
                 }
-                let at = Instant::now();
-                let order = buyer.buy(track, &format!("{n}-{index}")).await;
-                sent.push((order, at));
             }
             sent
         }));
@@ -291,23 +367,29 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     let server_cpu = cpu_seconds(&server_pid) - server_cpu;
     let bench_cpu = cpu_seconds("self") - bench_cpu;
+    let postgres_cpu = postgres_cpu_seconds(&port) - postgres_cpu;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let arrivals = arrivals.lock().await;
-    let mut latencies: Vec<Duration> = sent
-        .iter()
-        .filter_map(|(order, at)| {
-            arrivals
-                .get(order)
-                .map(|arrived| arrived.saturating_duration_since(*at))
-        })
-        .collect();
+    // From sending the order (the figure with the target), and from its answer (the fan-out
+    // alone: commit → NOTIFY → this instance → the stream), to the event's arrival.
+    let mut latencies: Vec<Duration> = Vec::new();
+    let mut fan_out: Vec<Duration> = Vec::new();
+    for (order, at, answered) in &sent {
+        if let Some(arrived) = arrivals.get(order) {
+            latencies.push(arrived.saturating_duration_since(*at));
+            fan_out.push(arrived.saturating_duration_since(*answered));
+        }
+    }
     latencies.sort();
+    fan_out.sort();
     #[allow(clippy::cast_precision_loss)]
     let count = sent.len() as f64;
     let purchases_per_second = count / elapsed;
 
-    let pgbench = pgbench_tps(&database_url);
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let (pgbench, pgbench_postgres_cpu) = pgbench_tps(&database_url, &port);
+    #[allow(clippy::cast_precision_loss)]
+    let pgbench_transactions = pgbench * SECONDS as f64;
     println!("server benchmark (PostgreSQL, {CLIENTS} concurrent clients, {SECONDS} s each)");
     println!(
         "  paid purchases/s (full path):   {purchases_per_second:>8.1}  ({} purchases)",
@@ -326,12 +408,22 @@ async fn main() {
         sent.len()
     );
     println!(
-        "  CPU per purchase:               server {:.0} µs, load generator {:.0} µs",
+        "  of which answer -> event:       p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&fan_out, 0.5).as_secs_f64() * 1000.0,
+        percentile(&fan_out, 0.99).as_secs_f64() * 1000.0,
+    );
+    println!(
+        "  CPU per purchase:               server {:.0} µs, PostgreSQL {:.0} µs, load generator {:.0} µs",
         server_cpu / count * 1e6,
+        postgres_cpu / count * 1e6,
         bench_cpu / count * 1e6
     );
     println!(
-        "  load average (1, 5, 15 min):    {}",
+        "  CPU per pgbench transaction:    PostgreSQL {:.0} µs",
+        pgbench_postgres_cpu / pgbench_transactions * 1e6
+    );
+    println!(
+        "  load average while buying:      {}",
         load.split_whitespace().take(3).collect::<Vec<_>>().join(", ")
     );
 }
