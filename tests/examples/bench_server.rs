@@ -21,7 +21,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shrimp_api::{CreateOrder, IDEMPOTENCY_KEY_HEADER, IncomeEvent, OrderStatus, OrderView, ShopKindView};
+use shrimp_api::{
+    CreateOrder, IDEMPOTENCY_KEY_HEADER, IncomeEvent, OrderStatus, OrderView, ShopKindView,
+};
 use shrimp_client::{Client, Token};
 use shrimp_domain::Fen;
 use shrimp_tests::server::{postgres_database, sine_file, story};
@@ -127,7 +129,9 @@ fn postgres_cpu_seconds(port: &str) -> f64 {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
         args.first().is_some_and(|a| a.ends_with(b"/postgres"))
-            && args.windows(2).any(|w| w[0] == b"-p" && w[1] == port.as_bytes())
+            && args
+                .windows(2)
+                .any(|w| w[0] == b"-p" && w[1] == port.as_bytes())
     });
     let Some(postmaster) = postmaster else {
         return f64::NAN;
@@ -176,7 +180,10 @@ async fn start_server(binary: &Path, database_url: &str, data: &Path) -> ServerP
     };
     let health = format!("{}/healthz", server.base_url);
     for _ in 0..300 {
-        if reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(&health)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -203,7 +210,12 @@ async fn seed(binary: &Path, database_url: &str, base_url: &str) -> (Client, Str
     let sample = std::fs::read(sine_file(audio.path(), "s.wav", 440, 0.3).unwrap()).unwrap();
     let (reviewer, _) = account(base_url, "r@bench.test").await;
     let granted = Command::new(binary)
-        .args(["--database-url", database_url, "grant-reviewer", "r@bench.test"])
+        .args([
+            "--database-url",
+            database_url,
+            "grant-reviewer",
+            "r@bench.test",
+        ])
         .env("RUST_LOG", "warn")
         .status()
         .unwrap();
@@ -260,7 +272,10 @@ impl Buyer {
         let (head_end, length) = loop {
             if let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
                 let head = std::str::from_utf8(&self.buffer[..end]).unwrap();
-                assert!(head.starts_with("HTTP/1.1 201"), "unexpected answer: {head}");
+                assert!(
+                    head.starts_with("HTTP/1.1 201"),
+                    "unexpected answer: {head}"
+                );
                 let length = head
                     .lines()
                     .find_map(|line| {
@@ -424,6 +439,9 @@ async fn main() {
     );
     println!(
         "  load average while buying:      {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(", ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }

@@ -213,7 +213,11 @@ impl Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         drop(self.receiver.take());
-        let mut shops = self.live.shops.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut shops = self
+            .live
+            .shops
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if shops
             .get(&self.shop_id)
             .is_some_and(|sender| sender.receiver_count() == 0)
