@@ -72,8 +72,9 @@ dev: setup-run
 .PHONY: bench
 bench:
 	@scripts/setup.sh bench
-	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_server
+	# bench_server runs the release server binary in its own process: build it first.
 	$(CARGO) build --release -p shrimp-server
+	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_server
 	scripts/with-services.sh $(CARGO) run --release -p shrimp-tests --example bench_settlement
 	$(CARGO) run --release -p shrimp-playback --example bench_decode
 	$(CARGO) run --release -p shrimp-library --example bench -- all

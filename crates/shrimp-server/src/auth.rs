@@ -79,6 +79,39 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .map(str::trim)
 }
 
+/// A bearer token, not yet checked: for a handler that looks its session up in the same
+/// statement as its own reads (one round trip less on a hot path). Extracting it fails with
+/// 401 only when there is no token at all.
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    token: String,
+}
+
+impl Bearer {
+    /// The hash the `sessions` table is keyed by.
+    pub fn token_hash(&self) -> String {
+        hash_token(&self.token)
+    }
+
+    /// The caller, looked up on its own (for answers that need no other read).
+    pub async fn user(&self, state: &AppState) -> Result<CurrentUser> {
+        user_for_token(state, &self.token)
+            .await?
+            .ok_or(ServerError::Unauthenticated)
+    }
+}
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self> {
+        let token = bearer(parts).ok_or(ServerError::Unauthenticated)?;
+        Ok(Self {
+            token: token.to_owned(),
+        })
+    }
+}
+
 /// Looks up the session behind a token.
 pub async fn user_for_token(state: &AppState, token: &str) -> Result<Option<CurrentUser>> {
     let token_hash = hash_token(token);

@@ -67,7 +67,7 @@ pub use axum::Router;
 
 /// Serves `router` on `listener` until the task is dropped (the binary adds graceful shutdown).
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router).await
+    axum::serve(without_nagle(listener), router).await
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, finishing requests in flight.
@@ -76,9 +76,25 @@ pub async fn serve_until(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    axum::serve(without_nagle(listener), router)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Every accepted connection sends its writes at once (`TCP_NODELAY`, which axum 0.8 no
+/// longer sets). An event stream writes small frames one after another: with Nagle's
+/// algorithm on, a frame written while the previous one is unacknowledged waits for the
+/// peer's delayed ACK, up to about 40 ms on Linux — seen as the tail of the purchase → live
+/// event latency.
+fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> impl axum::serve::Listener<Io = tokio::net::TcpStream, Addr = std::net::SocketAddr> {
+    use axum::serve::ListenerExt;
+    listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    })
 }
 
 /// JSON bodies are small; audio uploads stream past this limit on their own routes.

@@ -136,12 +136,11 @@ async fn main() -> anyhow::Result<()> {
                     run_money_jobs(&sweeper).await;
                 }
             });
-            axum::serve(listener, app(state))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                    tracing::info!("shutting down");
-                })
-                .await?;
+            shrimp_server::serve_until(listener, app(state), async {
+                let _ = tokio::signal::ctrl_c().await;
+                tracing::info!("shutting down");
+            })
+            .await?;
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::applications::parse_text;
-use crate::auth::CurrentUser;
+use crate::auth::{Bearer, CurrentUser};
 use crate::catalog::{TRACK_COLUMNS, TRACK_FROM, track_from_row};
 use crate::error::{Result, ServerError};
 use crate::json::JsonBody;
@@ -93,37 +93,46 @@ fn replay(
     }
 }
 
-/// What a purchase needs to know before it starts, read in one statement: the track, whether
-/// the buyer owns it already, and whether this idempotency key was used before.
+/// What a purchase needs to know before it starts, read in one statement: who the buyer is
+/// (the session behind the token), the track, whether the buyer owns it already, and whether
+/// this idempotency key was used before.
 struct Context {
-    track: TrackView,
+    buyer_id: String,
+    track: Option<TrackView>,
     owned: bool,
     replay_of: Option<String>,
 }
 
+/// `None` when the token has no live session.
 async fn context(
     state: &AppState,
-    buyer: &str,
+    bearer: &Bearer,
     track_id: &str,
     key: &str,
 ) -> Result<Option<Context>> {
-    // Only constant text is formatted into this statement; values are bound.
+    // The session's row is the one row; the track's columns are empty when there is no such
+    // track. Only constant text is formatted into this statement; values are bound.
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {TRACK_COLUMNS}, \
-         (SELECT COUNT(*) FROM entitlements e WHERE e.user_id = $2 AND e.track_id = t.id) \
+        "SELECT x.user_id AS buyer_id, \
+         (SELECT COUNT(*) FROM entitlements e WHERE e.user_id = x.user_id AND e.track_id = $1) \
          AS owned_count, \
-         (SELECT o.id FROM orders o WHERE o.buyer_id = $2 AND o.idempotency_key = $3) \
-         AS replay_of \
-         FROM {TRACK_FROM} WHERE t.id = $1"
+         (SELECT o.id FROM orders o WHERE o.buyer_id = x.user_id AND o.idempotency_key = $2) \
+         AS replay_of, c.* \
+         FROM sessions x \
+         LEFT JOIN (SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} WHERE t.id = $1) c ON 1 = 1 \
+         WHERE x.token_hash = $3 AND x.expires_at > $4"
     )))
     .bind(track_id)
-    .bind(buyer)
     .bind(key)
+    .bind(bearer.token_hash())
+    .bind(state.clock.now_ms())
     .fetch_optional(&state.db.pool)
     .await?;
     row.map(|row| {
+        let found = row.try_get::<Option<String>, _>("id")?.is_some();
         Ok(Context {
-            track: track_from_row(&row)?,
+            buyer_id: row.try_get("buyer_id")?,
+            track: found.then(|| track_from_row(&row)).transpose()?,
             owned: row.try_get::<i64, _>("owned_count")? > 0,
             replay_of: row.try_get("replay_of")?,
         })
@@ -133,20 +142,34 @@ async fn context(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    bearer: Bearer,
     headers: HeaderMap,
-    JsonBody(request): JsonBody<CreateOrder>,
+    body: std::result::Result<JsonBody<CreateOrder>, ServerError>,
 ) -> Result<(StatusCode, Json<OrderView>)> {
-    let key = idempotency_key(&headers)?;
+    let (key, request) = match (idempotency_key(&headers), body) {
+        (Ok(key), Ok(JsonBody(request))) => (key, request),
+        // A bad request from a caller who is not signed in is answered 401 all the same.
+        (Err(error), _) | (_, Err(error)) => {
+            bearer.user(&state).await?;
+            return Err(error);
+        }
+    };
     let request_hash = hex::encode(Sha256::digest(request.track_id.as_bytes()));
-    let context = context(&state, &user.id, &request.track_id, &key).await?;
-    if context.as_ref().is_none_or(|c| c.replay_of.is_some()) {
+    let Context {
+        buyer_id,
+        track,
+        owned,
+        replay_of,
+    } = context(&state, &bearer, &request.track_id, &key)
+        .await?
+        .ok_or(ServerError::Unauthenticated)?;
+    if track.is_none() || replay_of.is_some() {
         // A key used before answers as its first request did, whatever the track is now.
-        if let Some((existing, stored_hash)) = find_by_key(&state, &user.id, &key).await? {
+        if let Some((existing, stored_hash)) = find_by_key(&state, &buyer_id, &key).await? {
             return replay(existing, &stored_hash, &request_hash);
         }
     }
-    let Some(Context { track, owned, .. }) = context else {
+    let Some(track) = track else {
         return Err(ServerError::NotFound("track"));
     };
     if !(track.published && track.has_audio) {
@@ -173,7 +196,7 @@ async fn create(
     let paid = matches!(start, PaymentStart::Completed);
     let order = NewOrder {
         id: &order_id,
-        buyer_id: &user.id,
+        buyer_id: &buyer_id,
         track: &track,
         key: &key,
         request_hash: &request_hash,
@@ -190,7 +213,7 @@ async fn create(
     };
     if !written {
         // A concurrent replay won the race: answer as the replay.
-        let (existing, stored_hash) = find_by_key(&state, &user.id, &key)
+        let (existing, stored_hash) = find_by_key(&state, &buyer_id, &key)
             .await?
             .ok_or_else(|| ServerError::Internal("a conflicting order vanished".into()))?;
         return replay(existing, &stored_hash, &request_hash);

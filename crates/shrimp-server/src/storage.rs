@@ -5,7 +5,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
+
+/// A pooled connection idle at least this long is pinged before it is used again.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +63,18 @@ impl Database {
         };
         let options = AnyPoolOptions::new()
             .acquire_timeout(Duration::from_secs(30))
+            // sqlx pings every idle connection before handing it out: a round trip per query,
+            // which doubled the purchase path's round trips. Only a connection idle long
+            // enough to have been dropped by the server or the network is checked.
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .max_connections(match dialect {
                 Dialect::Sqlite => 4,
                 Dialect::Postgres => 32,
