@@ -30,7 +30,17 @@ use shrimp_tests::webdriver::Session;
 use shrimp_tests::workspace;
 
 const TRACKS: usize = 100_000;
+/// Launches of each profile measured (after one that warms the page cache); more or fewer
+/// through `SHRIMP_BENCH_LAUNCHES`.
 const LAUNCHES: usize = 5;
+
+fn launches() -> usize {
+    std::env::var("SHRIMP_BENCH_LAUNCHES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(LAUNCHES)
+        .max(1)
+}
 
 fn main() {
     let root = tempfile::tempdir().unwrap();
@@ -40,11 +50,15 @@ fn main() {
     println!("== app: cold start, idle memory, library scroll and search ({TRACKS} tracks) ==");
     seed_demo(&empty);
     copy_dir(&empty, &big);
-    fill_library(&big);
+    fill_library(&big, TRACKS);
 
+    let launches = launches();
     let mut figures = [Vec::new(), Vec::new()];
-    for round in 0..=LAUNCHES {
-        for (which, dir) in [&empty, &big].into_iter().enumerate() {
+    for round in 0..=launches {
+        // Which profile goes first alternates too, so neither always follows the other.
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for which in order {
+            let dir = [&empty, &big][which];
             let launch = measure_launch(dir, &format!("bench-{which}-{round}"));
             // The first launch of each profile warms the page cache; it is not counted.
             if round > 0 {
@@ -61,35 +75,75 @@ fn main() {
             value / reference
         );
     };
-    println!("medians of {LAUNCHES} launches each, alternating:");
+    println!("medians of {launches} launches each, alternating:");
     row("start → shell interactive", |l| l.interactive_ms, "ms");
     row("start → library rows on screen", |l| l.library_ms, "ms");
     row("idle memory, RSS (app + web)", |l| l.rss_mib, "MiB");
     row("idle memory, PSS (app + web)", |l| l.pss_mib, "MiB");
 
-    let app = DesktopApp::launch("bench-scroll", &big).unwrap();
+    // Inside the page: the 1,000-track library is the reference for the 100,000-track one.
+    let small = root.path().join("small");
+    copy_dir(&empty, &small);
+    fill_library(&small, SMALL_TRACKS);
+    let reference = measure_list(&small, SMALL_TRACKS, "bench-list-1k");
+    let large = measure_list(&big, TRACKS, "bench-list-100k");
+    println!(
+        "in the page, {SMALL_TRACKS} tracks (reference) against {TRACKS}, \
+         {JUMPS} jumps and {} searches each:",
+        SEARCHES.len()
+    );
+    let latency = |label: &str, pick: fn(&ListLatency) -> &[f64]| {
+        let (p50_ref, p99_ref) = (
+            percentile(pick(&reference), 0.5),
+            percentile(pick(&reference), 0.99),
+        );
+        let (p50, p99) = (
+            percentile(pick(&large), 0.5),
+            percentile(pick(&large), 0.99),
+        );
+        println!(
+            "{label:<34} 1k p50 {p50_ref:>6.1} p99 {p99_ref:>6.1} ms  \
+             100k p50 {p50:>6.1} p99 {p99:>6.1} ms  ratio p50 {:.2} p99 {:.2}",
+            p50 / p50_ref,
+            p99 / p99_ref
+        );
+    };
+    latency("scroll anywhere → rows painted", |l| &l.scrolls);
+    latency("type a search → results painted", |l| &l.searches);
+}
+
+/// Tracks in the reference library of the in-page measures.
+const SMALL_TRACKS: usize = 1_000;
+/// Scroll jumps per library.
+const JUMPS: u64 = 100;
+/// What is typed into the search, in turn; the empty text brings the whole list back.
+const SEARCHES: &[&str] = &[
+    "love", "", "周", "", "golden", "", "river", "", "la", "", "夜", "", "x", "",
+];
+
+/// In-page latencies of one library, in milliseconds.
+struct ListLatency {
+    scrolls: Vec<f64>,
+    searches: Vec<f64>,
+}
+
+/// Jumps around the track list of a library of `tracks` and searches it, timed in the page.
+fn measure_list(dir: &Path, tracks: usize, name: &str) -> ListLatency {
+    let app = DesktopApp::launch(name, dir).unwrap();
     open_library(&app.session);
-    let mut scrolls = Vec::new();
-    for step in 0..60_u32 {
-        // Anywhere in the list, as a dragged scrollbar would go: a spread of positions.
-        let target = (u64::from(step) * 7_919 * 13) % TRACKS as u64;
-        scrolls.push(scroll_to(&app.session, target));
-    }
-    let mut searches = Vec::new();
-    for text in ["love", "周", "golden", "river", "la", "夜", "x", ""] {
-        searches.push(search(&app.session, text));
-    }
+    let tracks = tracks as u64;
+    // Anywhere in the list, as a dragged scrollbar would go: a spread of positions, each far
+    // from the last (never a window already drawn).
+    let scrolls = (1..=JUMPS)
+        .map(|step| scroll_to(&app.session, (step * 7_919 * 13) % tracks))
+        .collect();
+    let searches = SEARCHES
+        .iter()
+        .map(|text| search(&app.session, text))
+        .collect();
     app.quit().unwrap();
-    println!(
-        "scroll anywhere → rows shown    p50 {:>7.1} ms  p99 {:>7.1} ms  (one frame: 16.7 ms)",
-        percentile(&scrolls, 0.5),
-        percentile(&scrolls, 0.99)
-    );
-    println!(
-        "type a search → results shown   p50 {:>7.1} ms  p99 {:>7.1} ms",
-        percentile(&searches, 0.5),
-        percentile(&searches, 0.99)
-    );
+    wait_for_exit(dir);
+    ListLatency { scrolls, searches }
 }
 
 /// What one launch measured.
@@ -110,8 +164,8 @@ fn seed_demo(dir: &Path) {
     wait_for_exit(dir);
 }
 
-/// 100,000 tracks in the profile's library database, by the library benchmark's generator.
-fn fill_library(profile: &Path) {
+/// `tracks` tracks in the profile's library database, by the library benchmark's generator.
+fn fill_library(profile: &Path, tracks: usize) {
     let bench = workspace::profile_dir().unwrap().join("examples/bench");
     assert!(
         bench.is_file(),
@@ -119,7 +173,7 @@ fn fill_library(profile: &Path) {
         bench.display()
     );
     let status = Command::new(&bench)
-        .args(["fill", "--tracks", &TRACKS.to_string(), "--dir"])
+        .args(["fill", "--tracks", &tracks.to_string(), "--dir"])
         .arg(profile)
         .status()
         .unwrap();
@@ -175,53 +229,66 @@ fn open_library(session: &Session) {
     }
 }
 
-/// Scrolls the track list to row `target` and times, inside the page, until that row shows
-/// its title (its window of rows fetched from Rust and drawn).
+/// Scrolls the track list to row `target` as a scrollbar would (only `scrollTop` is set; the
+/// list hears of it through the browser's own scroll event) and times, inside the page, until
+/// that row shows its title (its window of rows fetched from Rust and drawn) and a frame went
+/// by, so the row is painted.
 fn scroll_to(session: &Session, target: u64) -> f64 {
     let script = r#"
         const [target, done] = arguments;
         const list = document.querySelector('[data-testid=library-tracks]');
+        const rowHeight = list.querySelector('li[aria-posinset]')?.offsetHeight || 48;
         const started = performance.now();
-        list.scrollTop = target * 48;
-        list.dispatchEvent(new Event('scroll'));
+        list.scrollTop = target * rowHeight;
         const shown = () => document.querySelector(
           `li[aria-posinset="${target + 1}"] [data-testid=library-row-title]`);
-        const check = () => shown() ? done(performance.now() - started)
-          : performance.now() - started > 20000 ? done(-1) : requestAnimationFrame(check);
-        check();
+        const check = () => {
+          if (shown()) return requestAnimationFrame(() => done(performance.now() - started));
+          if (performance.now() - started < 20000) return requestAnimationFrame(check);
+          const rows = [...list.querySelectorAll('li[aria-posinset]')];
+          done({ target, scrollTop: list.scrollTop, scrollHeight: list.scrollHeight,
+                 rows: rows.length, first: rows[0]?.getAttribute('aria-posinset'),
+                 titled: list.querySelectorAll('[data-testid=library-row-title]').length });
+        };
+        requestAnimationFrame(check);
     "#;
     elapsed(session, script, &[json!(target)])
 }
 
-/// Types `text` into the library search and times, inside the page, until the count changes
-/// and the first row shows a title.
+/// Types `text` into the library search and times, inside the page, until the count shows the
+/// new total, the first row its title, and a frame went by.
 fn search(session: &Session, text: &str) -> f64 {
     let script = r"
         const [text, done] = arguments;
         const input = document.querySelector('[data-testid=library-search]');
         const count = () => document.querySelector('[data-testid=library-count]')?.textContent;
-        const before = count();
+        const title = () => document.querySelector(
+          '[data-testid=library-row] [data-testid=library-row-title]')?.textContent;
+        const before = [count(), title()];
         const started = performance.now();
         const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
         setter.call(input, text);
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        const settled = () => count() !== before && (count() === undefined ||
-          document.querySelector('[data-testid=library-row] [data-testid=library-row-title]'));
-        const check = () => settled() ? done(performance.now() - started)
-          : performance.now() - started > 20000 ? done(-1) : requestAnimationFrame(check);
-        check();
+        // Settled: the count or the first row changed (a search with no match shows none).
+        const settled = () => {
+          const [c, t] = [count(), title()];
+          return (c !== before[0] || t !== before[1]) && (t !== undefined || /^0\D/.test(c ?? ''));
+        };
+        const check = () => {
+          if (settled()) return requestAnimationFrame(() => done(performance.now() - started));
+          if (performance.now() - started < 20000) return requestAnimationFrame(check);
+          done({ text, before, count: count(), title: title() });
+        };
+        requestAnimationFrame(check);
     ";
     elapsed(session, script, &[json!(text)])
 }
 
 fn elapsed(session: &Session, script: &str, args: &[Value]) -> f64 {
-    let ms = session
-        .execute_async(script, args)
-        .unwrap()
+    let value = session.execute_async(script, args).unwrap();
+    value
         .as_f64()
-        .unwrap();
-    assert!(ms >= 0.0, "the page never showed the result");
-    ms
+        .unwrap_or_else(|| panic!("the page never showed the result: {value}"))
 }
 
 /// The app process started on `dir` (tauri-driver's WebKitWebDriver starts it).

@@ -100,8 +100,11 @@ impl DesktopApp {
     }
 
     /// Saves a screenshot as `target/e2e/<name>-<label>.png` and returns its path.
+    /// Waits first for the page to settle, so the picture shows what the test just saw: the
+    /// animations under way (a dialog fading in) finished and a frame painted after them.
     pub fn screenshot(&self, label: &str) -> anyhow::Result<PathBuf> {
         let path = workspace::e2e_output_dir()?.join(format!("{}-{label}.png", self.name));
+        self.session.execute_async(SETTLED, &[])?;
         self.session.screenshot(&path)?;
         Ok(path)
     }
@@ -111,6 +114,19 @@ impl DesktopApp {
         self.session.quit()
     }
 }
+
+/// Calls back once the page's finite animations have finished (endless ones, such as a
+/// loading shimmer, are not waited for; nor is anything past 3 s) and two frames went by.
+const SETTLED: &str = "
+    const done = arguments[arguments.length - 1];
+    const finite = document.getAnimations().filter(
+      (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+    Promise.race([
+      Promise.all(finite.map((a) => a.finished.catch(() => null))),
+      new Promise((resolve) => setTimeout(resolve, 3000)),
+    ]).then(painted);
+";
 
 /// tauri-driver: `TAURI_DRIVER` if set, else the copy `make` installs under the tools cache.
 fn tauri_driver() -> anyhow::Result<PathBuf> {

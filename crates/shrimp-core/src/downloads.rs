@@ -14,7 +14,7 @@ use shrimp_domain::{OrderId, ShopId, TrackId};
 use shrimp_library::{DownloadError, DownloadEvent, DownloadOptions, DownloadRequest, Provenance};
 use tokio::sync::OnceCell;
 
-use crate::library::{Library, LibraryError, TrackStatus};
+use crate::library::{Library, LibraryError};
 use crate::{AppPaths, CoreError, Market};
 
 /// The folder under the data folder that downloaded purchases go into.
@@ -174,20 +174,13 @@ impl Downloads {
     /// The purchases already in the library, by store track, for "Play" and "Downloaded".
     pub async fn downloaded(&self) -> Result<Vec<DownloadedTrack>, CoreError> {
         let library = self.library().await?;
-        let tracks = library
-            .tracks(TrackStatus::Ok)
+        let purchased = library
+            .inner()
+            .purchased()
             .await
             .map_err(|error| library_error(&error))?;
         let mut found = Vec::new();
-        for track in tracks {
-            let provenance = library
-                .inner()
-                .provenance(&track.id)
-                .await
-                .map_err(|error| library_error(&error))?;
-            let Some(provenance) = provenance else {
-                continue;
-            };
+        for (track, provenance) in purchased {
             let Some(store_track) = provenance.store_track_id else {
                 continue;
             };

@@ -66,7 +66,7 @@ impl Core {
 
     /// Hands a queue to the engine from its saved entry and position, and remembers it.
     fn start_queue(&self, queue: SavedQueue) -> Result<(), CoreError> {
-        let (player, _) = self.player()?;
+        let player = self.player()?;
         let (files, index, position) = (queue.paths.clone(), queue.index, queue.position_ms);
         {
             let mut saved = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
@@ -84,7 +84,7 @@ impl Core {
     /// Pauses or resumes; after a restart (nothing playing yet) starts the saved queue where
     /// it was left.
     pub fn toggle_playback(&self) -> Result<(), CoreError> {
-        let (player, _) = self.player()?;
+        let player = self.player()?;
         let saved = self
             .queue
             .lock()
@@ -132,7 +132,7 @@ impl Core {
     /// Moves a queue entry; when the queue is playing, the engine gets the new order and
     /// carries on from the same point of the same track.
     pub fn move_in_queue(&self, from: u32, to: u32) -> Result<(), CoreError> {
-        let (player, _) = self.player()?;
+        let player = self.player()?;
         let status = player.status();
         let mut queue = self
             .queue

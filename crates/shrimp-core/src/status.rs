@@ -57,12 +57,12 @@ impl Core {
         })
     }
 
-    /// The audio player, started on first use. `fresh` is true the first time, so the caller
-    /// can subscribe to its events once.
-    pub fn player(&self) -> Result<(Arc<Player>, bool), CoreError> {
+    /// The audio player, started on first use. A shell that forwards its events tells players
+    /// apart by identity (`Arc::ptr_eq`), not by who happened to start it.
+    pub fn player(&self) -> Result<Arc<Player>, CoreError> {
         let mut slot = self.player.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(player) = slot.as_ref() {
-            return Ok((player.clone(), false));
+            return Ok(player.clone());
         }
         let player = Arc::new(
             Player::start(&self.paths, &PlayerSettings::default()).map_err(|error| {
@@ -78,7 +78,7 @@ impl Core {
             Arc::clone(&self.queue),
             self.paths.data_dir().to_owned(),
         );
-        Ok((player, true))
+        Ok(player)
     }
 
     /// The marketplace: the backend in use and who is signed in.

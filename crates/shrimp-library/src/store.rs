@@ -486,6 +486,47 @@ impl Library {
         Ok(())
     }
 
+    /// Every playable track bought in the store, with its latest purchase record, in album
+    /// order. One query over the purchases (a handful), not one per track in the library.
+    pub async fn purchased(&self) -> Result<Vec<(Track, Provenance)>> {
+        #[derive(sqlx::FromRow)]
+        struct PurchasedRow {
+            #[sqlx(flatten)]
+            track: TrackRow,
+            order_id: String,
+            shop_id: String,
+            store_track_id: Option<String>,
+            sha256: String,
+        }
+        let sql = format!(
+            "SELECT {TRACK_COLUMNS}, p.order_id, p.shop_id, p.store_track_id, p.sha256 \
+             FROM purchases p JOIN tracks t ON t.id = p.track_id \
+             WHERE t.status = ?1 \
+               AND p.rowid = (SELECT max(q.rowid) FROM purchases q WHERE q.track_id = t.id) \
+             ORDER BY t.album_artist, t.album, t.disc_no, t.track_no, t.path"
+        );
+        let rows = sqlx::query_as::<_, PurchasedRow>(AssertSqlSafe(sql))
+            .bind(TrackStatus::Ok.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        let bad = |e: shrimp_domain::IdError| LibraryError::Invalid(e.to_string());
+        rows.into_iter()
+            .map(|row| {
+                let provenance = Provenance {
+                    order_id: OrderId::new(row.order_id).map_err(bad)?,
+                    shop_id: ShopId::new(row.shop_id).map_err(bad)?,
+                    store_track_id: row
+                        .store_track_id
+                        .map(TrackId::new)
+                        .transpose()
+                        .map_err(bad)?,
+                    sha256: row.sha256,
+                };
+                Ok((Track::from(row.track), provenance))
+            })
+            .collect()
+    }
+
     /// The purchase record of a library track, when it was bought in the store.
     pub async fn provenance(&self, track: &LibraryTrackId) -> Result<Option<Provenance>> {
         let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(

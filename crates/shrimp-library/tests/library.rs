@@ -660,6 +660,12 @@ async fn a_download_resumes_after_a_dropped_connection_and_lands_in_the_library(
     let provenance = library.provenance(&track.id).await.unwrap().unwrap();
     assert_eq!(provenance.order_id.as_str(), "order-1");
     assert_eq!(provenance.shop_id.as_str(), "shop-jay");
+    // The purchases with their tracks, in one list.
+    let purchased = library.purchased().await.unwrap();
+    assert_eq!(purchased.len(), 1);
+    assert_eq!(purchased[0].0.id, track.id);
+    assert_eq!(purchased[0].1.order_id.as_str(), "order-1");
+    assert_eq!(purchased[0].1.sha256, provenance.sha256);
     // Only the finished file is in the folder: no part file left behind.
     let names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

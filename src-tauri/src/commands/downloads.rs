@@ -71,11 +71,8 @@ pub fn play_download(
         .get(core)
         .playable(&path)
         .map_err(|error| api_error(&error))?;
-    // Asking for the status starts the player with its events forwarded to the window (the
-    // player bridge owns that); the same player then plays the file.
-    super::player::player_status(state.clone(), bridge)?;
-    let (player, _) = core.player().map_err(|error| api_error(&error))?;
-    player
+    bridge
+        .player(core)?
         .play(vec![file], 0)
         .map_err(|error| shrimp_core::player::playback_api_error(&error))
 }

@@ -1,6 +1,6 @@
 //! Playback through the engine (never the webview): store previews and the library's queue.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use shrimp_api::{ApiError, ErrorCode};
 use shrimp_core::{Core, Player, PlayerEvent, PlayerStatus, QueueView, RepeatMode};
@@ -12,10 +12,16 @@ use crate::events::PlayerEventReceived;
 
 type Emit = Arc<dyn Fn(PlayerEvent) + Send + Sync>;
 
-/// Sends the player's events to the window once the player exists.
+/// The one way to the core's player: it hands the player out and makes sure its events are
+/// forwarded to the window and the OS's media controls. It remembers which player it forwards
+/// from (by identity), so whoever starts the player, and whichever player the core holds,
+/// the first call through the bridge that sees a player it does not forward yet subscribes.
 #[derive(Default)]
 pub struct PlayerBridge {
     emit: OnceLock<Emit>,
+    /// The player whose events are being forwarded. Weak: the core owns the player, and a
+    /// weak pointer keeps its allocation, so a later player can never share its address.
+    forwarding: Mutex<Weak<Player>>,
 }
 
 impl std::fmt::Debug for PlayerBridge {
@@ -28,32 +34,44 @@ impl PlayerBridge {
     pub fn connect<R: Runtime>(&self, app: &AppHandle<R>) {
         let app = app.clone();
         let _ = self.emit.set(Arc::new(move |event| {
-            app.state::<crate::media_controls::OsMediaControls>()
-                .publish(&app, &event);
-            if let Err(error) = PlayerEventReceived(event).emit(&app) {
+            // The window first: nothing the OS's controls do may hold up the page.
+            if let Err(error) = PlayerEventReceived(event.clone()).emit(&app) {
                 tracing::warn!(%error, "cannot send a player event to the window");
             }
+            app.state::<crate::media_controls::OsMediaControls>()
+                .publish(&app, &event);
         }));
     }
 
-    /// The player, forwarding its events from the moment it starts.
+    /// The core's player, with its events forwarded from the moment it is first seen here.
     pub(crate) fn player(&self, core: &Core) -> Result<Arc<Player>, ApiError> {
-        let (player, fresh) = core.player().map_err(|error| api_error(&error))?;
-        if fresh {
-            let emit =
-                self.emit.get().cloned().ok_or_else(|| {
-                    ApiError::new(ErrorCode::Unavailable, "the window is not ready")
-                })?;
-            let events = player.subscribe();
-            std::thread::Builder::new()
-                .name("shrimp-player-bridge".into())
-                .spawn(move || {
-                    for event in events {
-                        emit(event);
-                    }
-                })
-                .map_err(|error| ApiError::new(ErrorCode::Internal, error.to_string()))?;
+        let player = core.player().map_err(|error| api_error(&error))?;
+        // Held while subscribing, so two callers seeing a new player subscribe once.
+        let mut forwarding = self
+            .forwarding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if std::ptr::eq(forwarding.as_ptr(), Arc::as_ptr(&player)) {
+            return Ok(player);
         }
+        let emit = self
+            .emit
+            .get()
+            .cloned()
+            .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "the window is not ready"))?;
+        let events = player.subscribe();
+        std::thread::Builder::new()
+            .name("shrimp-player-bridge".into())
+            .spawn(move || {
+                for event in events {
+                    tracing::trace!(?event, "forwarding a player event");
+                    emit(event);
+                }
+                tracing::debug!("the player stopped: no more events to forward");
+            })
+            .map_err(|error| ApiError::new(ErrorCode::Internal, error.to_string()))?;
+        tracing::debug!("forwarding the player's events to the window and the OS");
+        *forwarding = Arc::downgrade(&player);
         Ok(player)
     }
 }

@@ -7,6 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { useRef } from "react";
 import {
   commands,
   type LibraryTrackView,
@@ -81,6 +82,12 @@ export function useTrackRows(filter: TrackListFilter, first: number, last: numbe
   const results = useQueries({ queries: pages.map((page) => pageQuery(filter, page)) });
   const loaded = results.find((r) => r.data)?.data;
   const error = results.find((r) => r.error)?.error ?? null;
+  // The total outlives the pages: after a jump far down no page in view is loaded yet, and a
+  // list that forgot its length would be replaced by the loading state and lose its place.
+  const known = useRef<{ filter: string; total: number } | null>(null);
+  const key = JSON.stringify(filter);
+  if (loaded) known.current = { filter: key, total: loaded.total };
+  const total = loaded?.total ?? (known.current?.filter === key ? known.current.total : null);
   const row = (index: number): LibraryTrackView | undefined => {
     const page = Math.floor(index / ROWS_PER_PAGE);
     const data = results[page - firstPage]?.data;
@@ -88,8 +95,8 @@ export function useTrackRows(filter: TrackListFilter, first: number, last: numbe
     return data.tracks[index - data.offset];
   };
   return {
-    total: loaded?.total ?? null,
-    isLoading: !loaded && !error,
+    total,
+    isLoading: total === null && !error,
     error,
     row,
     refetch: () => {

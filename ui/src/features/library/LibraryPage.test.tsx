@@ -42,6 +42,32 @@ describe("the library's track list", () => {
     ).toBe(true);
   });
 
+  it("keeps its length and place after a jump far down, while the rows there load", async () => {
+    const all = windowOf(100_000);
+    mockApp({
+      library_tracks: (args) =>
+        (args.query as { offset: number }).offset === 0 ? all(args) : forever(),
+    });
+    renderApp("/library");
+    await screen.findAllByTestId("library-row");
+    const scroller = screen.getByTestId("library-tracks");
+    act(() => {
+      scroller.scrollTop = 50_000 * 48;
+      scroller.dispatchEvent(new Event("scroll"));
+    });
+    // Still the list (not the loading placeholder), drawn where it was sent, rows pending.
+    await waitFor(() =>
+      expect(
+        screen
+          .getByRole("list", { name: "Tracks" })
+          .querySelector("li")
+          ?.getAttribute("aria-posinset"),
+      ).toBe(String(50_000 - 8 + 1)),
+    );
+    expect(screen.getByTestId("library-tracks")).toBe(scroller);
+    expect(screen.queryByRole("status", { name: "Loading…" })).toBeNull();
+  });
+
   it("keeps every key typed into the search, however soon the next one comes", async () => {
     const log = mockApp({ library_tracks: windowOf(3) });
     const { router } = renderApp("/library");

@@ -123,6 +123,7 @@ export function TracksView({
           rowHeight={ROW_HEIGHT}
           label={t("library.tab.tracks")}
           testId="library-tracks"
+          resetKey={JSON.stringify(filter)}
           onRangeChange={onRangeChange}
           renderRow={(index) => (
             <TrackRow

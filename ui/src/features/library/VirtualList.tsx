@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 /** Rows drawn above and below the visible ones, so a fast scroll shows no blank. */
 const OVERSCAN = 8;
@@ -6,7 +6,8 @@ const OVERSCAN = 8;
 /**
  * A list of `count` rows of fixed height that renders only the rows in view: the scroll
  * area is sized for every row and the few visible ones are placed at their offset. Smooth
- * at 100,000 rows. Reports the rows in view so their data can be fetched.
+ * at 100,000 rows. Reports the rows in view so their data can be fetched. A new `resetKey`
+ * (another search or order) starts the list again at its top.
  */
 export function VirtualList({
   count,
@@ -16,6 +17,7 @@ export function VirtualList({
   label,
   testId,
   header,
+  resetKey,
 }: {
   count: number;
   rowHeight: number;
@@ -24,6 +26,7 @@ export function VirtualList({
   label: string;
   testId?: string;
   header?: ReactNode;
+  resetKey?: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -39,6 +42,20 @@ export function VirtualList({
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  // Another list in the same place: back to its top. Without this a list scrolled deep and
+  // then searched kept its old offset, past the end of the shorter list, and drew no rows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the key changes.
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [resetKey]);
+
+  // Fewer rows: the browser clamps the offset, without always telling the list.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the count changes.
+  useLayoutEffect(() => {
+    setScrollTop(scroller.current?.scrollTop ?? 0);
+  }, [count]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
   const last = Math.min(count - 1, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);

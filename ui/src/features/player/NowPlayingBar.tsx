@@ -5,30 +5,18 @@ import {
   HelpIcon,
   LyricsIcon,
   MiniPlayerIcon,
-  NextIcon,
-  PauseIcon,
-  PlayIcon,
-  PreviousIcon,
   QueueIcon,
   RepeatIcon,
   ShuffleIcon,
   VolumeIcon,
 } from "../../app/icons";
 import { paths } from "../../app/paths";
-import { Cover } from "../../components/Cover";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/QueryState";
 import { useI18n } from "../../i18n";
-import {
-  NOTHING_PLAYING_VIEW,
-  type RepeatMode,
-  useNowPlaying,
-  useOpenMiniPlayer,
-  usePlayerControls,
-  useQueue,
-} from "../../ipc";
-import { currentOf } from "./current";
+import { type RepeatMode, useOpenMiniPlayer } from "../../ipc";
 import { LyricsPanel } from "./LyricsPanel";
+import { PlayingCover, PlayingText, Transport, usePlaying } from "./Playing";
 import { QueuePanel } from "./QueuePanel";
 import { SHORTCUTS, useShortcuts } from "./shortcuts";
 
@@ -44,11 +32,9 @@ function savedVolume(): number {
 export function NowPlayingBar() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const now = useNowPlaying().data ?? NOTHING_PLAYING_VIEW;
-  const queue = useQueue();
-  const controls = usePlayerControls();
+  const playing = usePlaying();
+  const { current, controls, hasSomething } = playing;
   const openMini = useOpenMiniPlayer();
-  const current = currentOf(now, queue.data);
   const [dragMs, setDragMs] = useState<number | null>(null);
   const [volume, setVolume] = useState(savedVolume);
   // What unmuting goes back to.
@@ -57,9 +43,7 @@ export function NowPlayingBar() {
   const [repeat, setRepeat] = useState<RepeatMode>("off");
   const [panel, setPanel] = useState<"queue" | "lyrics" | null>(null);
   const [help, setHelp] = useState(false);
-  const hasSomething = current.track !== null || current.preview;
-  const playing = now.state === "playing";
-  const duration = current.durationMs ?? 0;
+  const duration = playing.durationMs;
   const position = dragMs ?? current.positionMs;
 
   const changeVolume = (level: number) => {
@@ -97,7 +81,6 @@ export function NowPlayingBar() {
     controls.previous.error ??
     controls.seek.error ??
     controls.volume.error;
-  const title = current.track?.title ?? (current.preview ? t("player.preview") : t("player.idle"));
 
   return (
     <section className="now-playing" aria-label={t("player.label")} data-testid="now-playing">
@@ -118,20 +101,9 @@ export function NowPlayingBar() {
         </aside>
       )}
       <div className="np-track">
-        <Cover
-          kind="library"
-          id={current.track?.cover ?? current.track?.id ?? "none"}
-          hasCover={Boolean(current.track?.cover)}
-          title={title}
-          size="sm"
-        />
+        <PlayingCover playing={playing} />
         <div className="row-text">
-          <span className="row-main" data-testid="now-playing-title">
-            {title}
-          </span>
-          <span className="row-sub" data-testid="now-playing-artist">
-            {current.track?.artist ?? ""}
-          </span>
+          <PlayingText playing={playing} testId="now-playing" />
         </div>
       </div>
       <div className="np-center">
@@ -149,37 +121,7 @@ export function NowPlayingBar() {
           >
             <ShuffleIcon />
           </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={t("player.previous")}
-            data-testid="player-previous"
-            disabled={!hasSomething}
-            onClick={() => controls.previous.mutate()}
-          >
-            <PreviousIcon />
-          </button>
-          <button
-            type="button"
-            className="icon-button play"
-            aria-label={playing ? t("player.pause") : t("player.play")}
-            data-testid="player-toggle"
-            data-state={now.state}
-            disabled={!hasSomething}
-            onClick={() => controls.toggle.mutate()}
-          >
-            {playing ? <PauseIcon size={22} /> : <PlayIcon size={22} />}
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={t("player.next")}
-            data-testid="player-next"
-            disabled={!hasSomething}
-            onClick={() => controls.next.mutate()}
-          >
-            <NextIcon />
-          </button>
+          <Transport playing={playing} testId="player" playIconSize={22} />
           <button
             type="button"
             className={`icon-button${repeat !== "off" ? " on" : ""}`}
@@ -281,9 +223,12 @@ export function NowPlayingBar() {
           <HelpIcon />
         </button>
       </div>
-      {(error || now.error) && (
+      {(error || playing.now.error) && (
         <div className="np-error">
-          <ErrorNotice error={error} message={error ? undefined : (now.error ?? undefined)} />
+          <ErrorNotice
+            error={error}
+            message={error ? undefined : (playing.now.error ?? undefined)}
+          />
         </div>
       )}
       {help && (
