@@ -18,6 +18,9 @@ describe("the now-playing bar", () => {
     renderApp("/store/orders");
     expect((await screen.findByTestId("now-playing-title")).textContent).toBe("Nothing playing");
     expect((screen.getByTestId("player-toggle") as HTMLButtonElement).disabled).toBe(true);
+    // The empty cover shows a note, not the "N" of "Nothing playing".
+    const initial = screen.getByTestId("now-playing").querySelector(".cover-initial");
+    expect(initial?.textContent).toBe("♪");
   });
 
   it("shows the queue restored after a restart, where it was left", async () => {

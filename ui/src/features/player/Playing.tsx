@@ -43,7 +43,10 @@ export function usePlaying(): Playing {
   };
 }
 
-/** The current track's cover (its initial on a colour when it has none). */
+/**
+ * The current track's cover: its initial on a colour when it has none, a note when nothing
+ * or a store preview plays (not the "N" of "Nothing playing").
+ */
 export function PlayingCover({ playing }: { playing: Playing }) {
   const { track } = playing.current;
   return (
@@ -51,7 +54,7 @@ export function PlayingCover({ playing }: { playing: Playing }) {
       kind="library"
       id={track?.cover ?? track?.id ?? "none"}
       hasCover={Boolean(track?.cover)}
-      title={playing.title}
+      title={track?.title ?? ""}
       size="sm"
     />
   );
