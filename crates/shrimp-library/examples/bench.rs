@@ -223,7 +223,9 @@ async fn bench_scan(dir: &Path, files: usize) -> Result<()> {
         }
     };
 
-    for workers in [1, ScanOptions::default().workers] {
+    // The default number of readers, and one more to show the default is the better choice.
+    let default = ScanOptions::default().workers;
+    for workers in [default, default + 1] {
         let options = ScanOptions {
             workers,
             ..ScanOptions::default()
@@ -250,8 +252,9 @@ async fn bench_scan(dir: &Path, files: usize) -> Result<()> {
                 let again = library
                     .scan_folders(std::slice::from_ref(&music), &options, |_| {})
                     .await?;
+                let label = if workers == default { " (default)" } else { "" };
                 print!(
-                    "shrimp scan, {workers} worker(s):  {files} files in {best:.3} s = {:>8.0} files/s",
+                    "shrimp scan, {workers} worker(s){label}:  {files} files in {best:.3} s = {:>8.0} files/s",
                     files as f64 / best
                 );
                 match mutagen {

@@ -129,35 +129,68 @@ fn walk_boxes<F: Read + Seek>(file: &mut F, size: u64) -> std::io::Result<Option
     Ok(None)
 }
 
+/// The header fields of the last Ogg page in a file's tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OggPageEnd {
+    pub flags: u8,
+    pub granule: u64,
+    pub serial: u32,
+}
+
 /// Walks Ogg pages through the tail: the last page must be complete and end the stream.
 fn check_ogg_tail(tail: &[u8]) -> Option<String> {
+    match walk_ogg_tail(tail) {
+        Err(reason) => Some(reason),
+        Ok(None) => None,
+        Ok(Some(last)) => (last.flags & 0x04 == 0)
+            .then(|| "truncated: the Ogg stream has no end-of-stream page".to_owned()),
+    }
+}
+
+/// The last complete Ogg page in the tail (`None` when the tail holds no page).
+pub(crate) fn last_ogg_page(tail: &[u8]) -> Option<OggPageEnd> {
+    walk_ogg_tail(tail).ok().flatten()
+}
+
+/// Follows Ogg pages from the first capture pattern in the tail to its end; why the file is
+/// cut when the last page is incomplete.
+fn walk_ogg_tail(tail: &[u8]) -> Result<Option<OggPageEnd>, String> {
     let find = |from: usize| {
         tail.get(from..)?
             .windows(4)
             .position(|w| w == b"OggS")
             .map(|p| p + from)
     };
-    let mut pos = find(0)?;
-    let mut last_flags: u8;
+    let Some(mut pos) = find(0) else {
+        return Ok(None);
+    };
+    let mut last: OggPageEnd;
     loop {
         let Some(header) = tail.get(pos..pos + 27) else {
-            return Some("truncated: the file ends inside an Ogg page header".to_owned());
+            return Err("truncated: the file ends inside an Ogg page header".to_owned());
         };
         if header[4] != 0 {
             // Not a real page (the capture pattern occurred inside data): look further.
-            pos = find(pos + 1)?;
+            match find(pos + 1) {
+                Some(next) => pos = next,
+                None => return Ok(None),
+            }
             continue;
         }
         let segments = usize::from(header[26]);
         let Some(table) = tail.get(pos + 27..pos + 27 + segments) else {
-            return Some("truncated: the file ends inside an Ogg page header".to_owned());
+            return Err("truncated: the file ends inside an Ogg page header".to_owned());
         };
         let body: usize = table.iter().map(|b| usize::from(*b)).sum();
         let end = pos + 27 + segments + body;
         if end > tail.len() {
-            return Some("truncated: the last Ogg page is cut short".to_owned());
+            return Err("truncated: the last Ogg page is cut short".to_owned());
         }
-        last_flags = header[5];
+        last = OggPageEnd {
+            flags: header[5],
+            granule: u64::from_le_bytes(header[6..14].try_into().unwrap_or_default()),
+            serial: u32::from_le_bytes(header[14..18].try_into().unwrap_or_default()),
+        };
         if end == tail.len() {
             break;
         }
@@ -171,8 +204,7 @@ fn check_ogg_tail(tail: &[u8]) -> Option<String> {
             }
         }
     }
-    (last_flags & 0x04 == 0)
-        .then(|| "truncated: the Ogg stream has no end-of-stream page".to_owned())
+    Ok(Some(last))
 }
 
 fn check_flac<F: Read + Seek>(
@@ -401,5 +433,11 @@ mod tests {
         let mut no_eos = page.clone();
         no_eos[5] = 0;
         assert!(check_ogg_tail(&no_eos).unwrap().contains("end-of-stream"));
+        page[6..14].copy_from_slice(&88_200_u64.to_le_bytes());
+        page[14..18].copy_from_slice(&7_u32.to_le_bytes());
+        let last = last_ogg_page(&page).unwrap();
+        assert_eq!((last.granule, last.serial, last.flags), (88_200, 7, 4));
+        assert_eq!(last_ogg_page(&page[..page.len() - 1]), None, "cut short");
+        assert_eq!(last_ogg_page(b"no pages here"), None);
     }
 }

@@ -17,6 +17,7 @@ pub mod download;
 mod error;
 mod integrity;
 pub mod playlist;
+mod positional;
 pub mod scan;
 mod search;
 mod sniff;

@@ -62,8 +62,9 @@ pub struct ScanReport {
 /// How a scan behaves.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Worker threads reading files. Defaults to the number of cores, at most 4: tag reading
-    /// is mostly small reads, and the single database writer is the other bottleneck.
+    /// Worker threads reading files. Defaults to one fewer than the cores (at least 1, at most
+    /// 4): the single database writer needs a core of its own as much as the readers do — on
+    /// two cores, two readers made a scan slower than one (`bench scan` prints both).
     pub workers: usize,
     /// Whether cover art is read and thumbnailed.
     pub covers: bool,
@@ -75,7 +76,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
-            workers: cores.clamp(1, 4),
+            workers: cores.saturating_sub(1).clamp(1, 4),
             covers: true,
             file_timeout: Duration::from_secs(30),
         }

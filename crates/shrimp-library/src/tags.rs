@@ -15,6 +15,7 @@ use lofty::tag::{ItemKey, Tag};
 
 use crate::cover::{Covers, hex};
 use crate::integrity;
+use crate::positional::PositionalFile;
 use crate::sniff::{self, Sniffed};
 
 /// Bytes hashed from each of the start, middle and end of a file for its fingerprint.
@@ -108,8 +109,9 @@ fn read_file_inner(
     covers: Option<&Covers>,
     scanned: &mut Scanned,
 ) -> Result<Outcome, String> {
-    let mut file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = PositionalFile::new(file, meta.len());
     scanned.size = meta.len();
     scanned.mtime_ns = mtime_ns(&meta);
     if path.to_str().is_none() {
@@ -157,19 +159,35 @@ fn read_file_inner(
     file.seek(SeekFrom::Start(0))
         .map_err(|e| format!("cannot read: {e}"))?;
     let codec = sniff::codec_name(file_type);
+    // Vorbis: the stream's properties are in the bytes already read, so lofty need not search
+    // the file's end for its last page again.
+    let known = match file_type {
+        FileType::Vorbis => vorbis_properties(&head, &tail),
+        _ => None,
+    };
     let tagged = Probe::with_file_type(BufReader::new(file), file_type)
-        .options(ParseOptions::new().read_cover_art(covers.is_some()))
+        .options(
+            ParseOptions::new()
+                .read_cover_art(covers.is_some())
+                .read_properties(known.is_none()),
+        )
         .read()
         .map_err(|e| format!("corrupt {codec} file: {e}"))?;
-    let properties = tagged.properties();
-    let duration_ms = u64::try_from(properties.duration().as_millis()).unwrap_or(u64::MAX);
-    if duration_ms == 0 && properties.sample_rate().is_none() {
+    let stream = known.unwrap_or_else(|| {
+        let properties = tagged.properties();
+        StreamProperties {
+            duration_ms: u64::try_from(properties.duration().as_millis()).unwrap_or(u64::MAX),
+            sample_rate: properties.sample_rate(),
+            channels: properties.channels(),
+        }
+    });
+    if stream.duration_ms == 0 && stream.sample_rate.is_none() {
         return Err(format!("corrupt {codec} file: no audio stream found"));
     }
     let mut info = TrackInfo {
-        duration_ms,
-        sample_rate: properties.sample_rate(),
-        channels: properties.channels(),
+        duration_ms: stream.duration_ms,
+        sample_rate: stream.sample_rate,
+        channels: stream.channels,
         codec,
         ..TrackInfo::default()
     };
@@ -190,6 +208,47 @@ fn read_file_inner(
             .or_else(|| path.parent().and_then(|dir| covers.folder(dir)));
     }
     Ok(Outcome::Read(Box::new(info)))
+}
+
+/// How long a stream is and how it is sampled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StreamProperties {
+    duration_ms: u64,
+    sample_rate: Option<u32>,
+    channels: Option<u8>,
+}
+
+/// A Vorbis stream's properties from its identification header (in the first page, at the
+/// start of `head`) and the granule position of its last page (in `tail`), computed as lofty
+/// does. `None` when anything is unusual (another stream's page last, no position, a zero
+/// rate), and lofty reads the file itself.
+fn vorbis_properties(head: &[u8], tail: &[u8]) -> Option<StreamProperties> {
+    if head.get(..5)? != b"OggS" {
+        return None;
+    }
+    let first_granule = u64::from_le_bytes(head.get(6..14)?.try_into().ok()?);
+    let serial = u32::from_le_bytes(head.get(14..18)?.try_into().ok()?);
+    let packet = 27 + usize::from(*head.get(26)?);
+    let ident = head.get(packet..packet + 16)?;
+    if &ident[..7] != b"\x01vorbis" {
+        return None;
+    }
+    let channels = ident[11];
+    let sample_rate = u32::from_le_bytes(ident[12..16].try_into().ok()?);
+    let last = integrity::last_ogg_page(tail)?;
+    if last.serial != serial || last.granule == u64::MAX || sample_rate == 0 {
+        return None;
+    }
+    let samples = u128::from(last.granule.saturating_sub(first_granule));
+    if samples == 0 {
+        return None;
+    }
+    let rate = u128::from(sample_rate);
+    Some(StreamProperties {
+        duration_ms: u64::try_from((samples * 1000 + rate / 2) / rate).ok()?,
+        sample_rate: Some(sample_rate),
+        channels: Some(channels),
+    })
 }
 
 fn fill_tags(info: &mut TrackInfo, tags: &[Tag]) {

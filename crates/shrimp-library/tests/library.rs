@@ -61,6 +61,18 @@ async fn scan_reads_tags_and_durations_of_each_format() {
         assert_eq!(t.channels, Some(2), "{ext}");
         let ms = t.duration_ms.unwrap();
         assert!((1950..=2100).contains(&ms), "{ext}: {ms} ms");
+        // The scan reads some streams' properties itself (Vorbis): exactly what lofty finds.
+        let lofty = lofty::read_from_path(root.join(format!("sunny.{ext}"))).unwrap();
+        let properties = lofty::file::AudioFile::properties(&lofty);
+        assert_eq!(
+            (Some(ms), t.sample_rate, t.channels),
+            (
+                u64::try_from(properties.duration().as_millis()).ok(),
+                properties.sample_rate(),
+                properties.channels()
+            ),
+            "{ext}: the scan and lofty differ"
+        );
         if ext != &"wav" {
             // RIFF INFO has no album-artist, genre or year fields that ffmpeg fills.
             assert_eq!(t.album_artist.as_deref(), Some("Jay Chou"), "{ext}");
