@@ -141,7 +141,9 @@ describe("the seller dashboard", () => {
     expect(shares()[0]?.querySelector("title")?.textContent).toMatch(
       /: ¥0\.25 subscription share$/,
     );
-    expect(screen.getByTestId("chart-legend").textContent).toBe("SalesSubscription share");
+    expect(screen.getByTestId("chart-legend").textContent).toBe(
+      "SalesSubscription share (this month's projected)",
+    );
     // The screen-reader table keeps the two apart too.
     const rows = within(chart.querySelector("table") as HTMLElement).getAllByRole("row");
     expect(rows.slice(1).filter((row) => row.textContent?.endsWith("¥0.25"))).toHaveLength(10);
@@ -176,7 +178,7 @@ describe("the seller dashboard", () => {
     mockApp({ ...asMusician, dashboard: () => dashboard() });
     renderApp("/dashboard");
     const chart = await screen.findByTestId("income-chart");
-    expect(screen.getByTestId("chart-legend").textContent).toBe("销售包月分成");
+    expect(screen.getByTestId("chart-legend").textContent).toBe("销售包月分成（本月为预估）");
     const title = chart.querySelector("rect.chart-bar.share title")?.textContent ?? "";
     expect(title).toMatch(/：包月分成 ¥0\.25$/);
     await userEvent.click(screen.getByTestId("chart-week"));
