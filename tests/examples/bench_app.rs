@@ -109,7 +109,12 @@ fn main() {
         );
     };
     latency("scroll anywhere → rows painted", |l| &l.scrolls);
+    latency("scroll 3 rows (drawn) → painted", |l| &l.nudges);
     latency("type a search → results painted", |l| &l.searches);
+    println!(
+        "a frame on this display (median interval of animation frames): 1k {:.1} ms, 100k {:.1} ms",
+        reference.frame_ms, large.frame_ms
+    );
 }
 
 /// Tracks in the reference library of the in-page measures.
@@ -124,7 +129,12 @@ const SEARCHES: &[&str] = &[
 /// In-page latencies of one library, in milliseconds.
 struct ListLatency {
     scrolls: Vec<f64>,
+    /// Scrolls of a few rows into rows already drawn: nothing to fetch, so what is left is the
+    /// measuring itself (a scroll event, a check and a frame) — the floor under `scrolls`.
+    nudges: Vec<f64>,
     searches: Vec<f64>,
+    /// How far apart the page's animation frames are (a software-rendered display is slow).
+    frame_ms: f64,
 }
 
 /// Jumps around the track list of a library of `tracks` and searches it, timed in the page.
@@ -137,13 +147,42 @@ fn measure_list(dir: &Path, tracks: usize, name: &str) -> ListLatency {
     let scrolls = (1..=JUMPS)
         .map(|step| scroll_to(&app.session, (step * 7_919 * 13) % tracks))
         .collect();
+    let nudges = (1..=JUMPS / 4)
+        .map(|step| {
+            let base = (step * 7_919 * 17) % (tracks - 20);
+            scroll_to(&app.session, base);
+            scroll_to(&app.session, base + 3)
+        })
+        .collect();
+    let frame_ms = frame_interval(&app.session);
     let searches = SEARCHES
         .iter()
         .map(|text| search(&app.session, text))
         .collect();
     app.quit().unwrap();
     wait_for_exit(dir);
-    ListLatency { scrolls, searches }
+    ListLatency {
+        scrolls,
+        nudges,
+        searches,
+        frame_ms,
+    }
+}
+
+/// The median interval between 60 consecutive animation frames of the page, in ms.
+fn frame_interval(session: &Session) -> f64 {
+    let script = r"
+        const done = arguments[0];
+        const times = [];
+        const tick = (time) => {
+          times.push(time);
+          if (times.length <= 60) return requestAnimationFrame(tick);
+          const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+          done(gaps[Math.floor(gaps.length / 2)]);
+        };
+        requestAnimationFrame(tick);
+    ";
+    elapsed(session, script, &[])
 }
 
 /// What one launch measured.
