@@ -509,19 +509,14 @@ impl Library {
             .bind(TrackStatus::Ok.as_str())
             .fetch_all(&self.pool)
             .await?;
-        let bad = |e: shrimp_domain::IdError| LibraryError::Invalid(e.to_string());
         rows.into_iter()
             .map(|row| {
-                let provenance = Provenance {
-                    order_id: OrderId::new(row.order_id).map_err(bad)?,
-                    shop_id: ShopId::new(row.shop_id).map_err(bad)?,
-                    store_track_id: row
-                        .store_track_id
-                        .map(TrackId::new)
-                        .transpose()
-                        .map_err(bad)?,
-                    sha256: row.sha256,
-                };
+                let provenance = Provenance::from_row(
+                    row.order_id,
+                    row.shop_id,
+                    row.store_track_id,
+                    row.sha256,
+                )?;
                 Ok((Track::from(row.track), provenance))
             })
             .collect()
@@ -537,14 +532,26 @@ impl Library {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|(order, shop, store_track, sha256)| {
-            let bad = |e: shrimp_domain::IdError| LibraryError::Invalid(e.to_string());
-            Ok(Provenance {
-                order_id: OrderId::new(order).map_err(bad)?,
-                shop_id: ShopId::new(shop).map_err(bad)?,
-                store_track_id: store_track.map(TrackId::new).transpose().map_err(bad)?,
-                sha256,
-            })
+            Provenance::from_row(order, shop, store_track, sha256)
         })
         .transpose()
+    }
+}
+
+impl Provenance {
+    /// A purchase record as the `purchases` table stores it, its ids checked.
+    fn from_row(
+        order: String,
+        shop: String,
+        store_track: Option<String>,
+        sha256: String,
+    ) -> Result<Self> {
+        let bad = |e: shrimp_domain::IdError| LibraryError::Invalid(e.to_string());
+        Ok(Self {
+            order_id: OrderId::new(order).map_err(bad)?,
+            shop_id: ShopId::new(shop).map_err(bad)?,
+            store_track_id: store_track.map(TrackId::new).transpose().map_err(bad)?,
+            sha256,
+        })
     }
 }
