@@ -170,6 +170,30 @@ impl Session {
         Ok(value.as_str().map(ToOwned::to_owned))
     }
 
+    /// Waits for `css`, then its `textContent` read by the page itself (WebDriver's visible
+    /// text is empty while an element is still fading in, and leaves out clipped text).
+    pub fn text_content(&self, css: &str) -> anyhow::Result<String> {
+        self.wait_for(css)?;
+        let value = self.execute(
+            "return document.querySelector(arguments[0]).textContent",
+            &[json!(css)],
+        )?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits for the input `css`, then sets its value as typing would, so React hears it.
+    pub fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.wait_for(css)?;
+        self.execute(
+            "const input = document.querySelector(arguments[0]);
+             const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+             set.call(input, arguments[1]);
+             input.dispatchEvent(new Event('input', { bubbles: true }));",
+            &[json!(css), json!(value)],
+        )?;
+        Ok(())
+    }
+
     /// Runs a synchronous script in the page and returns its result.
     pub fn execute(&self, script: &str, args: &[Value]) -> anyhow::Result<Value> {
         self.call(

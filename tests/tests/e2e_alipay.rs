@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use shrimp_api::{OrderStatus, OrderView, ShopKindView};
 use shrimp_client::Client;
 use shrimp_domain::Fen;
@@ -23,20 +22,6 @@ use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 use shrimp_tests::webdriver::Session;
 
 const BUYER: &str = "buyer@alipay.test";
-
-/// Sets a React-controlled input's value as typing would.
-fn fill(session: &Session, css: &str, value: &str) {
-    session.wait_for(css).unwrap();
-    session
-        .execute(
-            "const input = document.querySelector(arguments[0]);
-             const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-             set.call(input, arguments[1]);
-             input.dispatchEvent(new Event('input', { bubbles: true }));",
-            &[json!(css), json!(value)],
-        )
-        .unwrap();
-}
 
 fn click(session: &Session, css: &str) {
     let element = session.wait_for(css).unwrap();
@@ -148,9 +133,13 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
     session
         .execute("location.hash = '#/settings'", &[])
         .unwrap();
-    fill(session, "[data-testid=backend-url]", &server.base_url);
-    fill(session, "input[type=email]", BUYER);
-    fill(session, "input[type=password]", story::PASSWORD);
+    session
+        .set_value("[data-testid=backend-url]", &server.base_url)
+        .unwrap();
+    session.set_value("input[type=email]", BUYER).unwrap();
+    session
+        .set_value("input[type=password]", story::PASSWORD)
+        .unwrap();
     click(session, "[data-testid=connect]");
     session
         .wait_for_text_within(
@@ -165,13 +154,7 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
     session
         .wait_for_within(&row(&track), Duration::from_secs(30))
         .unwrap();
-    let text = session
-        .execute(
-            "return document.querySelector(arguments[0]).textContent",
-            &[json!(row(&track))],
-        )
-        .unwrap();
-    let text = text.as_str().unwrap_or_default();
+    let text = session.text_content(&row(&track)).unwrap();
     assert!(text.contains("扫码之歌") && text.contains("2.50"), "{text}");
 
     // Buy: the sheet shows the QR code for the order and waits.

@@ -80,21 +80,6 @@ fn a_track_to_buy(session: &Session, skip: Option<&str>) -> (String, String) {
     )
 }
 
-/// The text of the first match, read by the page itself (WebDriver's visible text is empty
-/// while a sheet is still animating in).
-fn text_of(session: &Session, css: &str) -> String {
-    session.wait_for(css).unwrap();
-    session
-        .execute(
-            "return document.querySelector(arguments[0]).textContent",
-            &[json!(css)],
-        )
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Closes the purchase sheet with its Done button.
 fn close_sheet(session: &Session) {
     session
@@ -197,15 +182,8 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     println!("buying {id} {title:?}");
 
     // Search as you type finds it.
-    session.wait_for("[data-testid=search-input]").unwrap();
     session
-        .execute(
-            "const input = document.querySelector('[data-testid=search-input]');
-             const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-             set.call(input, arguments[0]);
-             input.dispatchEvent(new Event('input', { bubbles: true }));",
-            &[json!(title)],
-        )
+        .set_value("[data-testid=search-input]", &title)
         .unwrap();
     session
         .wait_for_within(&row(&id), Duration::from_secs(20))
@@ -330,12 +308,16 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
         .wait_for(&format!("{order} [data-testid=receipt-button]"))
         .unwrap();
     session.click(&receipt).unwrap();
-    let amount = text_of(session, "[data-testid=receipt-amount]");
+    let amount = session
+        .text_content("[data-testid=receipt-amount]")
+        .unwrap();
     assert!(
         (amount.starts_with('¥') && amount.len() >= 5) || amount == "Free",
         "{amount}"
     );
-    let order_id = text_of(session, "[data-testid=receipt-order-id]");
+    let order_id = session
+        .text_content("[data-testid=receipt-order-id]")
+        .unwrap();
     assert!(!order_id.is_empty());
     // The sheet fades in; let it finish before the picture.
     thread::sleep(Duration::from_millis(600));
@@ -358,7 +340,7 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let (second, _) = a_track_to_buy(session, Some(&id));
     app.screenshot("store-zh").unwrap();
     buy_and_download(&app, &second, "zh");
-    let panel = text_of(session, "[data-testid=download-done]");
+    let panel = session.text_content("[data-testid=download-done]").unwrap();
     assert!(panel.contains("音乐库"), "{panel}");
     close_sheet(session);
     session
