@@ -96,7 +96,7 @@ impl LiveIncome {
         Subscription {
             live: self.clone(),
             shop_id: shop_id.to_owned(),
-            receiver: Some(receiver),
+            receiver,
         }
     }
 
@@ -105,6 +105,12 @@ impl LiveIncome {
         if let Some(sender) = shops.get(shop_id) {
             let _ = sender.send(signal);
         }
+    }
+
+    /// Whether any stream on this instance follows `shop_id`.
+    fn watches(&self, shop_id: &str) -> bool {
+        let shops = self.shops.lock().unwrap_or_else(PoisonError::into_inner);
+        shops.contains_key(shop_id)
     }
 
     fn tell_every_shop(&self) {
@@ -170,6 +176,10 @@ impl LiveIncome {
             self.tell(shop_id, Signal::Read);
             return;
         };
+        // Every instance hears every shop's sales: decode only what a stream here will send.
+        if !self.watches(shop_id) {
+            return;
+        }
         let ready = payload
             .and_then(|payload| decode(seq, kind, payload))
             .and_then(|event| Ready::new(&event));
@@ -188,31 +198,27 @@ impl LiveIncome {
 struct Subscription {
     live: LiveIncome,
     shop_id: String,
-    receiver: Option<broadcast::Receiver<Signal>>,
+    receiver: broadcast::Receiver<Signal>,
 }
 
 impl Subscription {
     async fn recv(&mut self) -> std::result::Result<Signal, broadcast::error::RecvError> {
-        match self.receiver.as_mut() {
-            Some(receiver) => receiver.recv().await,
-            None => Err(broadcast::error::RecvError::Closed),
-        }
+        self.receiver.recv().await
     }
 
     /// Forgets the signals waiting: a read of the outbox about to start covers them all.
     fn drain(&mut self) {
-        if let Some(receiver) = self.receiver.as_mut() {
-            while !matches!(
-                receiver.try_recv(),
-                Err(broadcast::error::TryRecvError::Empty | broadcast::error::TryRecvError::Closed)
-            ) {}
-        }
+        while !matches!(
+            self.receiver.try_recv(),
+            Err(broadcast::error::TryRecvError::Empty | broadcast::error::TryRecvError::Closed)
+        ) {}
     }
 }
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        drop(self.receiver.take());
+        // Under the lock `subscribe` takes too, so no stream joins while the count is read;
+        // this subscription's own receiver is still counted.
         let mut shops = self
             .live
             .shops
@@ -220,7 +226,7 @@ impl Drop for Subscription {
             .unwrap_or_else(PoisonError::into_inner);
         if shops
             .get(&self.shop_id)
-            .is_some_and(|sender| sender.receiver_count() == 0)
+            .is_some_and(|sender| sender.receiver_count() == 1)
         {
             shops.remove(&self.shop_id);
         }
