@@ -17,15 +17,16 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shrimp_api::{
     CreateOrder, IDEMPOTENCY_KEY_HEADER, IncomeEvent, OrderStatus, OrderView, ShopKindView,
 };
-use shrimp_client::{Client, Token};
+use shrimp_client::Client;
 use shrimp_domain::Fen;
+use shrimp_tests::process::{self, Running};
 use shrimp_tests::server::{postgres_database, sine_file, story};
 use shrimp_tests::workspace;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -38,7 +39,6 @@ const SECONDS: u64 = 15;
 /// connection runs out within the measured time (400 × 4 per connection, far above the rate).
 const TRACKS: usize = 400;
 const ACCOUNTS_PER_BUYER: usize = 4;
-const PASSWORD: &str = "a long password";
 
 /// pgbench's transactions per second, and the CPU seconds PostgreSQL spent on its run.
 fn pgbench_tps(database_url: &str, port: &str) -> (f64, f64) {
@@ -86,19 +86,26 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
-fn cpu_seconds(pid: &str) -> f64 {
+/// The fields of `/proc/PID/stat` after the command name (which may hold spaces), so that
+/// utime and stime are at 11 and 12 and cutime and cstime at 13 and 14.
+fn stat_fields(pid: &str) -> Vec<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks: f64 = [11, 12]
+    stat.rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The sum of the clock-tick fields at `indexes`.
+fn ticks(fields: &[String], indexes: &[usize]) -> f64 {
+    indexes
         .iter()
         .filter_map(|index| fields.get(*index)?.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
+        .sum()
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_seconds(pid: &str) -> f64 {
+    ticks(&stat_fields(pid), &[11, 12]) / 100.0
 }
 
 /// CPU seconds used so far by the benchmark's PostgreSQL cluster (the one listening on
@@ -106,18 +113,6 @@ fn cpu_seconds(pid: &str) -> f64 {
 /// reaped from backends that ended (a closed pgbench connection's CPU lands in its children's
 /// time), and every live process it started.
 fn postgres_cpu_seconds(port: &str) -> f64 {
-    let stat_fields = |pid: &str| -> Vec<String> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        stat.rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().map(str::to_owned).collect())
-            .unwrap_or_default()
-    };
-    let ticks = |fields: &[String], indexes: &[usize]| -> f64 {
-        indexes
-            .iter()
-            .filter_map(|index| fields.get(*index)?.parse::<f64>().ok())
-            .sum()
-    };
     let pids: Vec<String> = std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -147,35 +142,22 @@ fn postgres_cpu_seconds(port: &str) -> f64 {
     total / 100.0
 }
 
-/// The release server in its own process, stopped when dropped.
+/// The release server in its own process (group), stopped when dropped.
 struct ServerProcess {
-    child: Child,
+    process: Running,
     base_url: String,
 }
 
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn start_server(binary: &Path, database_url: &str, data: &Path) -> ServerProcess {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(binary)
+    let port = process::free_port().unwrap();
+    let mut command = Command::new(binary);
+    command
         .args(["--database-url", database_url, "--data-dir"])
         .arg(data)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = ServerProcess {
-        child,
+        .env("RUST_LOG", "warn");
+    let mut server = ServerProcess {
+        process: Running::spawn("shrimp-server", command, &data.join("server.log")).unwrap(),
         base_url: format!("http://127.0.0.1:{port}"),
     };
     let health = format!("{}/healthz", server.base_url);
@@ -186,6 +168,7 @@ async fn start_server(binary: &Path, database_url: &str, data: &Path) -> ServerP
         {
             return server;
         }
+        server.process.check_alive().unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the server did not answer on {health}");
@@ -193,15 +176,7 @@ async fn start_server(binary: &Path, database_url: &str, data: &Path) -> ServerP
 
 /// Registers `email`; a client signed in as it and its token.
 async fn account(base_url: &str, email: &str) -> (Client, String) {
-    let grant = Client::new(base_url)
-        .unwrap()
-        .register(email, PASSWORD, email)
-        .await
-        .unwrap();
-    let client = Client::new(base_url)
-        .unwrap()
-        .with_token(Token::new(grant.token.clone()));
-    (client, grant.token)
+    story::register_at(base_url, email).await.unwrap()
 }
 
 /// One shop with enough published tracks that no buyer runs out within the measured time.
@@ -348,7 +323,7 @@ async fn main() {
         "bench_server: seeded in {:.1} s; buying for {SECONDS} s",
         seeded.elapsed().as_secs_f64()
     );
-    let server_pid = server.child.id().to_string();
+    let server_pid = server.process.pid().to_string();
     let (server_cpu, bench_cpu, postgres_cpu) = (
         cpu_seconds(&server_pid),
         cpu_seconds("self"),

@@ -183,10 +183,16 @@ pub mod story {
         server: &TestServer,
         email: &str,
     ) -> anyhow::Result<(Client, String)> {
-        let grant = Client::new(&server.base_url)?
+        register_at(&server.base_url, email).await
+    }
+
+    /// Registers `email` on the server at `base_url` (one in its own process, say); returns a
+    /// signed-in client and the raw session token.
+    pub async fn register_at(base_url: &str, email: &str) -> anyhow::Result<(Client, String)> {
+        let grant = Client::new(base_url)?
             .register(email, PASSWORD, email)
             .await?;
-        let client = Client::new(&server.base_url)?.with_token(Token::new(grant.token.clone()));
+        let client = Client::new(base_url)?.with_token(Token::new(grant.token.clone()));
         Ok((client, grant.token))
     }
 
