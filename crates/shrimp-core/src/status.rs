@@ -57,8 +57,8 @@ impl Core {
         })
     }
 
-    /// The audio player, started on first use. A shell that forwards its events tells players
-    /// apart by identity (`Arc::ptr_eq`), not by who happened to start it.
+    /// The audio player, started on first use and kept for the core's life: a shell that
+    /// forwards its events subscribes once, whoever happened to start it.
     pub fn player(&self) -> Result<Arc<Player>, CoreError> {
         let mut slot = self.player.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(player) = slot.as_ref() {

@@ -1,6 +1,6 @@
 //! Playback through the engine (never the webview): store previews and the library's queue.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use shrimp_api::{ApiError, ErrorCode};
 use shrimp_core::{Core, Player, PlayerEvent, PlayerStatus, QueueView, RepeatMode};
@@ -13,15 +13,13 @@ use crate::events::PlayerEventReceived;
 type Emit = Arc<dyn Fn(PlayerEvent) + Send + Sync>;
 
 /// The one way to the core's player: it hands the player out and makes sure its events are
-/// forwarded to the window and the OS's media controls. It remembers which player it forwards
-/// from (by identity), so whoever starts the player, and whichever player the core holds,
-/// the first call through the bridge that sees a player it does not forward yet subscribes.
+/// forwarded to the window and the OS's media controls. The core starts its one player on
+/// first use, whoever asks; the first call through the bridge subscribes to it.
 #[derive(Default)]
 pub struct PlayerBridge {
     emit: OnceLock<Emit>,
-    /// The player whose events are being forwarded. Weak: the core owns the player, and a
-    /// weak pointer keeps its allocation, so a later player can never share its address.
-    forwarding: Mutex<Weak<Player>>,
+    /// Whether the player's events are being forwarded.
+    forwarding: Mutex<bool>,
 }
 
 impl std::fmt::Debug for PlayerBridge {
@@ -46,12 +44,12 @@ impl PlayerBridge {
     /// The core's player, with its events forwarded from the moment it is first seen here.
     pub(crate) fn player(&self, core: &Core) -> Result<Arc<Player>, ApiError> {
         let player = core.player().map_err(|error| api_error(&error))?;
-        // Held while subscribing, so two callers seeing a new player subscribe once.
+        // Held while subscribing, so two first callers subscribe once.
         let mut forwarding = self
             .forwarding
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if std::ptr::eq(forwarding.as_ptr(), Arc::as_ptr(&player)) {
+        if *forwarding {
             return Ok(player);
         }
         let emit = self
@@ -71,7 +69,7 @@ impl PlayerBridge {
             })
             .map_err(|error| ApiError::new(ErrorCode::Internal, error.to_string()))?;
         tracing::debug!("forwarding the player's events to the window and the OS");
-        *forwarding = Arc::downgrade(&player);
+        *forwarding = true;
         Ok(player)
     }
 }
