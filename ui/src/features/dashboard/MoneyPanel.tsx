@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { formatDateTime, formatFen } from "../../app/format";
 import { ErrorNotice, Loading } from "../../components/QueryState";
 import { Section } from "../../components/Section";
+import { useSystemDialog } from "../../components/useSystemDialog";
 import { useI18n } from "../../i18n";
 import { pickSavePath, useExportStatement, useShopMoney } from "../../ipc";
 
@@ -129,26 +130,20 @@ function StatementExport() {
   const { t } = useI18n();
   const exporter = useExportStatement();
   const [path, setPath] = useState("");
-  const [choosing, setChoosing] = useState(false);
-  const [dialogError, setDialogError] = useState<unknown>(null);
   const fieldId = useId();
-
-  const chooseAndExport = () => {
-    setDialogError(null);
-    setChoosing(true);
-    pickSavePath({
-      title: t("money.saveTitle"),
-      suggestedName: statementFileName(),
-      filterName: t("money.csvFilter"),
-    })
-      .then((chosen) => {
-        if (chosen === null) return;
-        setPath(chosen);
-        exporter.mutate(chosen);
-      })
-      .catch((failure: unknown) => setDialogError(failure))
-      .finally(() => setChoosing(false));
-  };
+  const dialog = useSystemDialog(
+    () =>
+      pickSavePath({
+        title: t("money.saveTitle"),
+        suggestedName: statementFileName(),
+        filterName: t("money.csvFilter"),
+      }),
+    (chosen) => {
+      if (chosen === null) return;
+      setPath(chosen);
+      exporter.mutate(chosen);
+    },
+  );
 
   return (
     <form
@@ -162,8 +157,8 @@ function StatementExport() {
         type="button"
         className="button"
         data-testid="save-statement"
-        disabled={exporter.isPending || choosing}
-        onClick={chooseAndExport}
+        disabled={exporter.isPending || dialog.open}
+        onClick={dialog.choose}
       >
         {t("money.saveAs")}
       </button>
@@ -192,7 +187,7 @@ function StatementExport() {
         </p>
       )}
       {exporter.isError && <ErrorNotice error={exporter.error} />}
-      {dialogError !== null && <ErrorNotice error={dialogError} message={t("pick.failed")} />}
+      {dialog.error !== null && <ErrorNotice error={dialog.error} message={t("pick.failed")} />}
     </form>
   );
 }

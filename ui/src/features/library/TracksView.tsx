@@ -119,11 +119,13 @@ export function TracksView({
         )
       ) : (
         <VirtualList
+          // Another search or order is another list: it starts at its top (a list scrolled
+          // deep and then searched kept its offset, past the end of the shorter list).
+          key={JSON.stringify(filter)}
           count={rows.total ?? 0}
           rowHeight={ROW_HEIGHT}
           label={t("library.tab.tracks")}
           testId="library-tracks"
-          resetKey={JSON.stringify(filter)}
           onRangeChange={onRangeChange}
           renderRow={(index) => (
             <TrackRow

@@ -6,8 +6,8 @@ const OVERSCAN = 8;
 /**
  * A list of `count` rows of fixed height that renders only the rows in view: the scroll
  * area is sized for every row and the few visible ones are placed at their offset. Smooth
- * at 100,000 rows. Reports the rows in view so their data can be fetched. A new `resetKey`
- * (another search or order) starts the list again at its top.
+ * at 100,000 rows. Reports the rows in view so their data can be fetched. Give another list
+ * in the same place (another search or order) another React `key`, so it starts at its top.
  */
 export function VirtualList({
   count,
@@ -17,7 +17,6 @@ export function VirtualList({
   label,
   testId,
   header,
-  resetKey,
 }: {
   count: number;
   rowHeight: number;
@@ -26,7 +25,6 @@ export function VirtualList({
   label: string;
   testId?: string;
   header?: ReactNode;
-  resetKey?: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -42,14 +40,6 @@ export function VirtualList({
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-
-  // Another list in the same place: back to its top. Without this a list scrolled deep and
-  // then searched kept its old offset, past the end of the shorter list, and drew no rows.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the key changes.
-  useLayoutEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
-    setScrollTop(0);
-  }, [resetKey]);
 
   // Fewer rows: the browser clamps the offset, without always telling the list.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the count changes.

@@ -1,5 +1,5 @@
-import { useState } from "react";
 import { ErrorNotice } from "../../components/QueryState";
+import { useSystemDialog } from "../../components/useSystemDialog";
 import { type MessageKey, useI18n } from "../../i18n";
 import { type PickKind, pickFiles } from "../../ipc";
 
@@ -30,19 +30,12 @@ export function PickFilesButton({
   onPicked: (paths: string[]) => void;
 }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const choose = () => {
-    setError(null);
-    setOpen(true);
-    pickFiles(kind, { multiple, title: t(title), filterName: t(filterNames[kind]) })
-      .then((paths) => {
-        if (paths.length > 0) onPicked(paths);
-      })
-      .catch((failure: unknown) => setError(failure))
-      .finally(() => setOpen(false));
-  };
+  const { open, error, choose } = useSystemDialog(
+    () => pickFiles(kind, { multiple, title: t(title), filterName: t(filterNames[kind]) }),
+    (paths) => {
+      if (paths.length > 0) onPicked(paths);
+    },
+  );
 
   return (
     <>
