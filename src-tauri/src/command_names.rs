@@ -24,7 +24,6 @@ pub const COMMANDS: &[&str] = &[
     "payment_progress",
     "download_track",
     "downloaded_tracks",
-    "play_download",
     "subscription_page",
     "subscribe",
     "cancel_subscription",

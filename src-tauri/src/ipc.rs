@@ -35,7 +35,6 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::store::payment_progress,
             commands::downloads::download_track,
             commands::downloads::downloaded_tracks,
-            commands::downloads::play_download,
             commands::subscription::subscription_page,
             commands::subscription::subscribe,
             commands::subscription::cancel_subscription,

@@ -115,6 +115,35 @@ impl DesktopApp {
     }
 }
 
+impl Drop for DesktopApp {
+    /// A test that fails with the app open leaves a picture of the window and the page's
+    /// text, so a failure on a machine nobody can look at still shows what a person saw.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let Ok(out) = workspace::e2e_output_dir() else {
+            return;
+        };
+        let path = out.join(format!("{}-failed.png", self.name));
+        match self.session.screenshot(&path) {
+            Ok(()) => eprintln!("the window when the test failed: {}", path.display()),
+            Err(error) => eprintln!("no screenshot of the failed test: {error:#}"),
+        }
+        if let Ok(page) = self.session.execute(PAGE_STATE, &[]) {
+            eprintln!("the page when the test failed: {page}");
+        }
+    }
+}
+
+/// What a failure report shows of the page: its address, the state of every element that
+/// has one (the player's play button, a tab) and the text a person reads, cut short.
+const PAGE_STATE: &str = "
+    const states = [...document.querySelectorAll('[data-testid][data-state]')].map(
+      (e) => `${e.dataset.testid}=${e.dataset.state}`);
+    return { at: location.href, states, text: document.body.innerText.slice(0, 2000) };
+";
+
 /// Calls back once the page's finite animations have finished (endless ones, such as a
 /// loading shimmer, are not waited for; nor is anything past 3 s) and two frames went by.
 const SETTLED: &str = "

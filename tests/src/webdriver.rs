@@ -224,7 +224,7 @@ impl Session {
     }
 
     /// Ends the session (and with it the app).
-    pub fn quit(self) -> anyhow::Result<()> {
+    pub fn quit(&self) -> anyhow::Result<()> {
         send(&self.agent, "DELETE", &self.url, None)?;
         Ok(())
     }

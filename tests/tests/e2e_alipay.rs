@@ -159,11 +159,13 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
 
     // Buy: the sheet shows the QR code for the order and waits.
     start_paying(session, &track);
-    let waiting = session.text(&session.wait_for("[data-testid=payment-awaiting]").unwrap());
-    assert!(
-        waiting.unwrap().contains("2.50"),
-        "the QR sheet names the price"
-    );
+    // The sheet fades in (WebDriver's visible text is empty until it is shown) and names the
+    // price once the order is open.
+    session
+        .wait_for_text("[data-testid=payment-awaiting]", |text| {
+            text.contains("2.50")
+        })
+        .expect("the QR sheet names the price");
     thread::sleep(Duration::from_millis(600)); // the sheet fades in
     app.screenshot("alipay-qr-en").unwrap();
     let first = wait_for_orders(&runtime, &buyer, &track, 1).remove(0);
@@ -175,8 +177,9 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
 
     // Cancel: the wait stops with a message and a Retry; nothing is paid.
     click(session, "[data-testid=cancel-payment]");
-    let stopped = session.wait_for("[data-testid=payment-stopped]").unwrap();
-    assert!(!session.text(&stopped).unwrap().is_empty());
+    session
+        .wait_for_text("[data-testid=payment-stopped]", |text| !text.is_empty())
+        .expect("the stopped wait says why");
     assert!(
         session.find("[data-testid=payment-qr]").unwrap().is_none(),
         "the QR code is gone after cancelling"

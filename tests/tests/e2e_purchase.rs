@@ -293,8 +293,24 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let (_, right) = since(&capture, start);
     assert!(rms(&right[..RATE as usize]) > 0.005, "both channels play");
 
-    // Purchase history: the order, its receipt exact to the fen, already in the library.
+    // The now-playing bar names the bought track: it plays from the library, not as a preview.
     close_sheet(session);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let playing = session
+            .text_content("[data-testid=now-playing-title]")
+            .unwrap();
+        if playing == title {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the bar says {playing:?} while {title:?} plays"
+        );
+        thread::sleep(Duration::from_millis(200));
+    }
+
+    // Purchase history: the order, its receipt exact to the fen, already in the library.
     session
         .execute("location.hash = '#/store/orders'", &[])
         .unwrap();

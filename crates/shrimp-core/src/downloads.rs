@@ -198,29 +198,6 @@ impl Downloads {
         }
         Ok(found)
     }
-
-    /// A downloaded file to hand to the engine: it must be in the music folder and exist.
-    pub fn playable(&self, path: &str) -> Result<PathBuf, CoreError> {
-        let path = PathBuf::from(path);
-        let inside = path.is_absolute()
-            && path.starts_with(&self.music_dir)
-            && !path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir));
-        if !inside {
-            return Err(CoreError::invalid(
-                "only downloaded purchases can be played from here",
-            ));
-        }
-        if !path.is_file() {
-            return Err(CoreError::Backend {
-                code: ErrorCode::NotFound,
-                message: "the downloaded file is gone; download it again from your purchases"
-                    .to_owned(),
-            });
-        }
-        Ok(path)
-    }
 }
 
 /// Provenance ids of downloads that came with the subscription (no order paid for them).
@@ -435,35 +412,5 @@ mod tests {
         let lost = LibraryError::Download(DownloadError::Network("reset".into()));
         assert_eq!(library_error(&lost).code(), ErrorCode::Unavailable);
         assert!(library_error(&lost).to_string().contains("retry"));
-    }
-
-    #[test]
-    fn plays_only_files_in_the_music_folder() {
-        let temp = tempfile::tempdir().unwrap();
-        let paths = AppPaths::resolve(Some(temp.path().join("data")), None, None).unwrap();
-        let downloads = Downloads::new(&paths);
-        std::fs::create_dir_all(downloads.music_dir()).unwrap();
-        let file = downloads.music_dir().join("a.flac");
-        std::fs::write(&file, b"fLaC").unwrap();
-        assert_eq!(downloads.playable(file.to_str().unwrap()).unwrap(), file);
-        let outside = temp.path().join("b.flac");
-        std::fs::write(&outside, b"fLaC").unwrap();
-        assert_eq!(
-            downloads
-                .playable(outside.to_str().unwrap())
-                .unwrap_err()
-                .code(),
-            ErrorCode::InvalidInput
-        );
-        let sneaky = downloads.music_dir().join("../../b.flac");
-        assert!(downloads.playable(sneaky.to_str().unwrap()).is_err());
-        let gone = downloads.music_dir().join("gone.flac");
-        assert_eq!(
-            downloads
-                .playable(gone.to_str().unwrap())
-                .unwrap_err()
-                .code(),
-            ErrorCode::NotFound
-        );
     }
 }

@@ -1,4 +1,5 @@
-//! Purchases brought into the library with a progress bar, and "Play now" on them.
+//! Purchases brought into the library with a progress bar ("Play now" then plays them as
+//! library tracks, through the player's queue).
 
 use std::sync::OnceLock;
 
@@ -8,7 +9,6 @@ use shrimp_core::downloads::{DownloadProgress, DownloadedTrack, Downloads};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use super::player::PlayerBridge;
 use super::{CoreState, api_error};
 
 /// The music folder and library that downloads land in, opened on first use.
@@ -55,24 +55,4 @@ pub async fn downloaded_tracks(
         .downloaded()
         .await
         .map_err(|error| api_error(&error))
-}
-
-/// "Play now": plays a downloaded purchase through the engine.
-#[tauri::command]
-#[specta::specta]
-pub fn play_download(
-    state: State<'_, CoreState>,
-    downloads: State<'_, DownloadsState>,
-    bridge: State<'_, PlayerBridge>,
-    path: String,
-) -> Result<(), ApiError> {
-    let core = state.get()?;
-    let file = downloads
-        .get(core)
-        .playable(&path)
-        .map_err(|error| api_error(&error))?;
-    bridge
-        .player(core)?
-        .play(vec![file], 0)
-        .map_err(|error| shrimp_core::player::playback_api_error(&error))
 }

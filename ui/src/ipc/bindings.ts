@@ -50,8 +50,6 @@ export const commands = {
 	downloadTrack: (trackId: string, progress: Channel<DownloadProgress>) => typedError<DownloadedTrack_Serialize, ApiError>(__TAURI_INVOKE("download_track", { trackId, progress })),
 	/**  The purchases already in the library. */
 	downloadedTracks: () => typedError<DownloadedTrack_Serialize[], ApiError>(__TAURI_INVOKE("downloaded_tracks")),
-	/**  "Play now": plays a downloaded purchase through the engine. */
-	playDownload: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("play_download", { path })),
 	subscriptionPage: () => typedError<SubscriptionPage_Serialize, ApiError>(__TAURI_INVOKE("subscription_page")),
 	/**  Pays for this month; `attempt` makes a retry safe (never charged twice). */
 	subscribe: (attempt: string) => typedError<SubscriptionPeriod, ApiError>(__TAURI_INVOKE("subscribe", { attempt })),

@@ -411,20 +411,6 @@ export function useDownloadTrack() {
   return { ...mutation, progress, bytes };
 }
 
-/** "Play now": plays a downloaded purchase through the audio engine. */
-export function usePlayDownload() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (path: string) => unwrap(commands.playDownload(path)),
-    onMutate: () =>
-      client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) => ({
-        ...(now ?? NOTHING_PLAYING),
-        trackId: null,
-        error: null,
-      })),
-  });
-}
-
 // ---- Monthly subscription ---------------------------------------------------------------
 
 /** The plan, its limits, the listener's months and statements. */

@@ -2,9 +2,10 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { DownloadedTrack, DownloadProgress } from "../../ipc";
-import { CommandFailure } from "../../ipc/testing";
+import { CommandFailure, emitEvent } from "../../ipc/testing";
 import { harbourTrack, order, storeHome, track } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
+import { libraryTrack } from "../library/fixtures";
 
 /** The channel the app hands `download_track`, as the Rust side would use it. */
 type ProgressChannel = { onmessage: (progress: DownloadProgress) => void };
@@ -33,10 +34,17 @@ async function buyFirst() {
 }
 
 describe("after buying: download with progress, then Play now", () => {
-  it("downloads at once with a progress bar, then plays the file through the engine", async () => {
+  it("downloads at once with a progress bar, then plays it as a library track", async () => {
     let progress: ProgressChannel | null = null;
     const send = (message: DownloadProgress) => progress?.onmessage(message);
     let finish: (track: DownloadedTrack) => void = () => {};
+    let played = false;
+    const boughtInLibrary = libraryTrack(1, {
+      id: "lib_1",
+      title: "Spring Rain 春雨",
+      artist: "Rain",
+      path: "/data/music/Rain - Spring Rain 春雨.flac",
+    });
     const log = mockApp({
       store_home: () => storeHome,
       buy_track: () => order(),
@@ -46,7 +54,15 @@ describe("after buying: download with progress, then Play now", () => {
           finish = resolve;
         });
       },
-      play_download: () => null,
+      player_play_tracks: () => {
+        played = true;
+        return null;
+      },
+      // The queue as the core keeps it: empty until Play now makes it the bought track.
+      player_queue: () =>
+        played
+          ? { tracks: [boughtInLibrary], index: 0, positionMs: 0 }
+          : { tracks: [], index: null, positionMs: 0 },
     });
     renderApp("/store");
     const sheet = await buyFirst();
@@ -75,7 +91,21 @@ describe("after buying: download with progress, then Play now", () => {
     expect(within(panel).getByRole("progressbar").getAttribute("aria-valuenow")).toBe("4000000");
 
     await userEvent.click(within(panel).getByRole("button", { name: "▶ Play now" }));
-    expect(log.argsOf("play_download")[0]?.path).toBe("/data/music/Rain - Spring Rain 春雨.flac");
+    // The library's track, so the bar names it and the queue holds it.
+    expect(log.argsOf("player_play_tracks")[0]).toEqual({ trackIds: ["lib_1"], start: 0 });
+
+    // The engine starts it: the panel says so, and the bar names it (not "Store preview").
+    await emitEvent("player-event-received", {
+      type: "trackChanged",
+      index: 0,
+      path: "/data/music/Rain - Spring Rain 春雨.flac",
+      durationMs: 184_000,
+    });
+    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await waitFor(() =>
+      expect(within(panel).getByTestId("now-playing").textContent).toContain("Playing"),
+    );
+    expect(screen.getByTestId("now-playing-title").textContent).toBe("Spring Rain 春雨");
   });
 
   it("does not download again what is already in the library", async () => {

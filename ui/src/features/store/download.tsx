@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { formatClock } from "../../app/format";
 import { type MessageKey, useI18n } from "../../i18n";
 import { errorKey } from "../../i18n/messages";
@@ -7,9 +7,9 @@ import {
   errorCode,
   useDownloadedTracks,
   useDownloadTrack,
-  useNowPlaying,
-  usePlayDownload,
+  usePlayTracks,
 } from "../../ipc";
+import { usePlaying } from "../player/Playing";
 
 /** `4.2 MB`, `512 KB`: a file size for people (the same in both languages). */
 export function formatBytes(bytes: number): string {
@@ -45,9 +45,8 @@ export function DownloadPanel({
   const { t } = useI18n();
   const downloaded = useDownloadedTracks();
   const download = useDownloadTrack();
-  const play = usePlayDownload();
-  const now = useNowPlaying().data;
-  const [playingPath, setPlayingPath] = useState<string | null>(null);
+  const play = usePlayTracks();
+  const { now, current } = usePlaying();
 
   const existing = downloaded.data?.find((track) => track.track_id === trackId);
   const placed = download.data ?? (download.isPending || download.isError ? undefined : existing);
@@ -63,12 +62,12 @@ export function DownloadPanel({
   const retrying = download.isPending && download.progress?.kind === "retrying";
   const shown = download.isPending || placed ? download.bytes : null;
   const percent = shown && shown.total > 0 ? Math.round((shown.done / shown.total) * 100) : null;
+  // The bought track plays as a library track (the bar names it; it can be queued and
+  // resumed after a restart), so it is playing here when it is the queue's current entry.
   const playing =
     placed !== undefined &&
-    playingPath === placed.path &&
-    now !== undefined &&
-    now.state !== "stopped" &&
-    now.trackId === null;
+    current.track?.id === placed.library_track_id &&
+    now.state !== "stopped";
 
   return (
     <section
@@ -147,10 +146,7 @@ export function DownloadPanel({
             className="button primary"
             data-testid="play-now"
             disabled={play.isPending}
-            onClick={() => {
-              setPlayingPath(placed.path);
-              play.mutate(placed.path);
-            }}
+            onClick={() => play.mutate({ trackIds: [placed.library_track_id], start: 0 })}
           >
             ▶ {t("download.playNow")}
           </button>
