@@ -261,6 +261,7 @@ fn engine_child() {
         "device_lost" => child_device_lost(&engine, &mut events, &files),
         "devices" => child_devices(&engine, &mut events, &files),
         "play_at" => child_play_at(&engine, &mut events, &files),
+        "late" => child_late(&engine, &mut events, &files),
         other => panic!("unknown case {other}"),
     }
     drop(engine);
@@ -278,6 +279,26 @@ fn child_queue(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
     );
     assert_eq!(events.failures(), vec![]);
     check_positions(&events.seen);
+}
+
+/// A file whose bytes stop coming for a while: the track plays to its end, nothing fails.
+fn child_late(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
+    engine.play(files.to_vec(), 0).unwrap();
+    events.wait(Duration::from_mins(1), |e| {
+        *e == PlaybackEvent::PlaybackStateChanged {
+            state: PlaybackState::Stopped,
+        }
+    });
+    play_out();
+    assert_eq!(events.tracks_changed(), vec![0]);
+    assert_eq!(events.failures(), vec![]);
+    assert!(
+        !events.seen.iter().any(|(_, e)| e
+            == &PlaybackEvent::PlaybackStateChanged {
+                state: PlaybackState::Paused
+            }),
+        "the engine paused while the file was late"
+    );
 }
 
 fn child_skips_bad_files(engine: &Engine, events: &mut Events, files: &[PathBuf]) {
@@ -873,6 +894,43 @@ fn a_disappearing_device_is_reported_and_the_engine_survives() {
     }
     let output = child.wait_with_output().unwrap();
     check_child("device_lost", &output, None);
+}
+
+/// A file whose bytes arrive late (a network share, a disk spinning up, a starved machine):
+/// the output waits for the decoder, which is heard as a pause in the sound, and the track
+/// plays on to its end. A device is taken for lost only when it stops asking for audio, not
+/// while it waits for audio the decoder owes it.
+#[test]
+fn a_late_decoder_is_waited_for_not_taken_for_a_lost_device() {
+    let pulse = Pulse::start().unwrap();
+    let whole = std::fs::read(tone(pulse.dir(), "whole.wav", 440, 3.0)).unwrap();
+    let data = whole.windows(4).position(|w| w == b"data").unwrap() + 8;
+    let first_second = data + 44_100 * 4;
+    let fifo = pulse.dir().join("late.wav");
+    run("mkfifo", &[path_str(&fifo)]);
+    let stall = Duration::from_secs(7);
+    let writer = {
+        let fifo = fifo.clone();
+        thread::spawn(move || {
+            use std::io::Write as _;
+            // Opening blocks until the engine opens the file to play it.
+            let mut file = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            file.write_all(&whole[..first_second]).unwrap();
+            thread::sleep(stall);
+            file.write_all(&whole[first_second..]).unwrap();
+        })
+    };
+    let capture = play(&pulse, "late", &[fifo]);
+    writer.join().unwrap();
+
+    // All three seconds are heard, in two stretches with the stall between them.
+    let sound = capture.sound(1e-3).expect("nothing was heard");
+    let gaps = capture.gaps(sound.clone(), 1e-3, frames(0.5));
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    let waited = Capture::seconds(gaps[0].len());
+    assert!(waited > 5.0, "the sound paused for {waited:.2} s");
+    let heard = Capture::seconds(sound.len() - gaps[0].len());
+    assert!((heard - 3.0).abs() < 0.01, "heard {heard:.4} s of 3 s");
 }
 
 /// Two untagged files 18 dB apart, one loud pink-ish noise and one quiet tone, play back at

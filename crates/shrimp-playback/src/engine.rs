@@ -27,6 +27,8 @@ const BLOCK_QUEUE: usize = 64;
 /// A device that has pulled no audio for this long counts as lost (some hosts go quiet
 /// instead of reporting an error when the device or sound server disappears). Generous:
 /// some sinks take seconds of audio at once (PulseAudio's null sink prefills two seconds).
+/// A host waiting for audio the decoder has not produced yet is not stalled: that is a late
+/// decoder (a slow disk, a starved machine), heard as a gap, and playback carries on.
 const STALL_LIMIT: Duration = Duration::from_secs(5);
 /// "Previous" restarts the current track when it has played longer than this.
 const RESTART_THRESHOLD: Duration = Duration::from_secs(3);
@@ -654,8 +656,12 @@ impl Player {
 
     /// Treats a device that stopped pulling audio as lost.
     fn check_heartbeat(&mut self, now: Instant) {
-        if self.output.is_none() || self.state != PlaybackState::Playing {
-            // A held (paused) or idle device may rightly pull nothing.
+        if self.output.is_none()
+            || self.state != PlaybackState::Playing
+            || self.controls.waiting.load(Ordering::Relaxed)
+        {
+            // A held (paused) or idle device may rightly pull nothing; one waiting for audio
+            // asked for it.
             self.pulled = (self.controls.pulled.load(Ordering::Relaxed), now);
             return;
         }

@@ -113,6 +113,9 @@ pub(crate) struct Controls {
     pub entry_frames: AtomicU64,
     /// Frames the device has pulled, sound or silence: a heartbeat (callback writes).
     pub pulled: AtomicU64,
+    /// The host asked for audio that is due but not decoded yet, and waits for it (callback
+    /// writes): the device is alive, the decoder is late.
+    pub waiting: AtomicBool,
     /// The generation whose audio is due: played as it arrives, never padded with silence
     /// where the host can wait (engine writes).
     pub due: AtomicU64,
@@ -148,6 +151,7 @@ impl Controls {
             entry: AtomicU64::new(u64::MAX),
             entry_frames: AtomicU64::new(0),
             pulled: AtomicU64::new(0),
+            waiting: AtomicBool::new(false),
             due: AtomicU64::new(u64::MAX),
             wakeup: Arc::default(),
         }
@@ -490,6 +494,7 @@ impl Stream {
             out[written] = self.next().unwrap_or(0.0);
             written += 1;
         }
+        self.controls.waiting.store(written == 0, Ordering::Relaxed);
         (written > 0).then_some(written)
     }
 }
