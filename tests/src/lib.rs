@@ -6,6 +6,7 @@
 
 pub mod alipay_gateway;
 pub mod desktop;
+pub mod keyring;
 pub mod process;
 pub mod pulse;
 pub mod server;

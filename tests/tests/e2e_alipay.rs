@@ -3,8 +3,10 @@
 //! settings page, buys a track, and the sheet shows the QR code and waits. Cancelling stops
 //! the wait and pays nothing; Retry starts a new order whose QR code the buyer "scans and pays"
 //! at a local gateway that speaks Alipay's protocol, whose signed notification reaches the
-//! server; the sheet turns to "Yours now" and the track downloads. Screenshots of the QR sheet
-//! in both languages land in `target/e2e/`.
+//! server; the sheet turns to "Yours now" and the track downloads. Then the server goes away:
+//! the app opens offline on the library (saying so, not falling back to the demo) and the
+//! bought track plays, heard through PulseAudio. Screenshots of the QR sheet in both languages
+//! and of the offline app land in `target/e2e/`.
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // Test code: a failed unwrap is a failed test.
 
@@ -18,6 +20,8 @@ use shrimp_domain::Fen;
 use shrimp_server::{AlipayProvider, Clock};
 use shrimp_tests::alipay_gateway::AlipayGateway;
 use shrimp_tests::desktop::DesktopApp;
+use shrimp_tests::keyring::Keyring;
+use shrimp_tests::pulse::{Pulse, RATE};
 use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 use shrimp_tests::webdriver::Session;
 
@@ -80,7 +84,7 @@ fn start_paying(session: &Session, id: &str) {
 }
 
 #[test]
-fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
+fn a_connected_listener_pays_with_the_alipay_qr_code_then_plays_it_offline() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -124,8 +128,15 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
     });
 
     // The app: first launch opens the demo; the listener signs in to the server instead.
+    // The app keeps its sign-in in a real Secret Service, so it outlives the app.
     let data = tempfile::tempdir().unwrap();
-    let app = DesktopApp::launch("connected", &data.path().join("profile")).unwrap();
+    let keyring = Keyring::unlocked(data.path(), "alipay").unwrap();
+    let app = DesktopApp::launch_with_env(
+        "connected",
+        &data.path().join("profile"),
+        &[keyring.session_bus()],
+    )
+    .unwrap();
     let session = &app.session;
     session
         .wait_for_within("[data-testid=store-home]", Duration::from_mins(4))
@@ -261,6 +272,66 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_after_cancelling_once() {
         .text(&session.wait_for("[data-testid=payment-awaiting]").unwrap())
         .unwrap();
     assert!(waiting.contains("支付宝"), "{waiting}");
+    app.quit().unwrap();
 
+    // The server goes away. The app opens offline on the library (not the demo), says so,
+    // and the bought track plays, heard through a real sound server.
+    drop(server);
+    let pulse = Pulse::start().unwrap();
+    let mut env = pulse.env();
+    env.push(keyring.session_bus());
+    let app = DesktopApp::launch_with_env("offline", &data.path().join("profile"), &env).unwrap();
+    let session = &app.session;
+    let banner = session
+        .wait_for_text_within(
+            "[data-testid=offline-banner]",
+            Duration::from_mins(1),
+            |text| text.contains("离线"),
+        )
+        .unwrap();
+    assert!(banner.contains("127.0.0.1"), "{banner}");
+    session
+        .wait_for_text("[data-testid=library-page] h1", |text| text == "音乐库")
+        .unwrap();
+    let title = "[data-testid=library-row-title]";
+    session.wait_for(title).unwrap();
+    // (The shop's upload is an untagged WAV: the library names it by its file.)
+    assert!(session.text_content(title).unwrap().contains("扫码之歌"));
+    app.screenshot("offline-library-zh").unwrap();
+    let mark = pulse.capture().frames();
+    click(session, "[data-testid=library-play]");
+    session
+        .wait_for("[data-testid=player-toggle][data-state=playing]")
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pulse
+        .capture_from(mark)
+        .sound(1e-3)
+        .is_none_or(|sound| sound.len() < usize::try_from(RATE).unwrap() / 2)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the bought track is not heard offline"
+        );
+        thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        session
+            .text_content("[data-testid=now-playing-title]")
+            .unwrap()
+            .contains("扫码之歌")
+    );
+    // The store says what is wrong rather than showing another marketplace.
+    session.execute("location.hash = '#/store'", &[]).unwrap();
+    session
+        .wait_for_text("[data-testid=store-page]", |text| text.contains("无法连接"))
+        .unwrap();
+    assert!(
+        session
+            .find("[data-testid=persona-switcher]")
+            .unwrap()
+            .is_none()
+    );
+    app.screenshot("offline-store-zh").unwrap();
     app.quit().unwrap();
 }

@@ -9,108 +9,24 @@
 #![allow(clippy::print_stdout)] // The child reports its result on stdout.
 
 use std::io::{Read, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use shrimp_api::ErrorCode;
 use shrimp_client::{Client, Token};
 use shrimp_core::{AppPaths, CredentialKey, Credentials, Session, SessionToken};
-use shrimp_tests::process::Running;
+use shrimp_tests::keyring::Keyring;
 use shrimp_tests::server::{Backend, TestServer, story};
 
-const KEYRING_PASSWORD: &str = "keyring test password";
 const URL: &str = "https://shrimp.example";
 const EMAIL: &str = "mei@example.com";
 
-// ---------------------------------------------------------------------------------------------
-// A private Secret Service
-
-/// gnome-keyring on a D-Bus session bus of its own; stopped (bus, daemon and all) when dropped.
-struct Keyring {
-    address: String,
-    runtime_dir: PathBuf,
-    data_home: PathBuf,
-    _bus: Running,
-}
-
-impl Keyring {
-    /// Starts a session bus in `dir` with gnome-keyring unlocked by the test password. The
-    /// keyrings themselves live in `dir/data`, so a second start on the same `dir` finds them.
-    fn unlocked(dir: &Path, name: &str) -> Self {
-        Self::start(dir, name, true)
-    }
-
-    /// A session bus where the keyring is started but nobody unlocks it.
-    fn locked(dir: &Path, name: &str) -> Self {
-        Self::start(dir, name, false)
-    }
-
-    fn start(dir: &Path, name: &str, unlock: bool) -> Self {
-        let data_home = dir.join("data");
-        // A runtime folder per start, so a new daemon never finds an old one's control socket.
-        let runtime_dir = dir.join(format!("run-{name}"));
-        std::fs::create_dir_all(&data_home).unwrap();
-        std::fs::create_dir_all(&runtime_dir).unwrap();
-        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let address_file = dir.join(format!("bus-{name}"));
-        let daemon = if unlock {
-            "printf '%s' \"$KEYRING_PASSWORD\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
-        } else {
-            "gnome-keyring-daemon --start --components=secrets >/dev/null"
-        };
-        let script = format!(
-            "set -e; {daemon}; printf '%s' \"$DBUS_SESSION_BUS_ADDRESS\" > \"$ADDRESS_FILE.tmp\"; \
-             mv \"$ADDRESS_FILE.tmp\" \"$ADDRESS_FILE\"; exec sleep 600"
-        );
-        let mut command = Command::new("dbus-run-session");
-        command
-            .args(["--", "sh", "-c", &script])
-            .env("KEYRING_PASSWORD", KEYRING_PASSWORD)
-            .env("ADDRESS_FILE", &address_file)
-            .env("XDG_DATA_HOME", &data_home)
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env_remove("DISPLAY");
-        let log = dir.join(format!("keyring-{name}.log"));
-        let mut bus = Running::spawn("dbus-run-session with gnome-keyring", command, &log)
-            .unwrap_or_else(|error| {
-                panic!("{error:#}: scripts/setup.sh test installs dbus and gnome-keyring")
-            });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let address = loop {
-            if let Ok(address) = std::fs::read_to_string(&address_file) {
-                break address;
-            }
-            if let Err(error) = bus.check_alive() {
-                panic!(
-                    "{error:#}\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-            assert!(Instant::now() < deadline, "the keyring did not start");
-            thread::sleep(Duration::from_millis(50));
-        };
-        Self {
-            address,
-            runtime_dir,
-            data_home,
-            _bus: bus,
-        }
-    }
-
-    fn child(&self, step: &str) -> Child {
-        let mut child = Child::new(step);
-        child
-            .command
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .env("XDG_RUNTIME_DIR", &self.runtime_dir)
-            .env("XDG_DATA_HOME", &self.data_home);
-        child
-    }
+/// A child process pointed at `keyring`'s session and nothing else.
+fn child_on(keyring: &Keyring, step: &str) -> Child {
+    let mut child = Child::new(step);
+    child.command.envs(keyring.env());
+    child
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,18 +183,23 @@ fn a_token_outlives_its_process_and_the_keyring_daemon_until_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let token = "tok_3fZ9-real_token_value_0123456789abcdefghi";
     {
-        let keyring = Keyring::unlocked(dir.path(), "first");
+        let keyring = Keyring::unlocked(dir.path(), "first").unwrap();
         assert_eq!(
-            json(&keyring.child("status").run()),
+            json(&child_on(&keyring, "status").run()),
             serde_json::json!({"mode": "persistent"})
         );
-        assert_eq!(keyring.child("load").run(), "ok none");
-        assert_eq!(keyring.child("store").stdin(token).run(), "ok stored");
+        assert_eq!(child_on(&keyring, "load").run(), "ok none");
+        assert_eq!(child_on(&keyring, "store").stdin(token).run(), "ok stored");
         // A second process reads what the first one stored.
-        assert_eq!(keyring.child("load").run(), format!("ok token {token}"));
+        assert_eq!(
+            child_on(&keyring, "load").run(),
+            format!("ok token {token}")
+        );
         // Another account on the same backend has nothing.
         assert_eq!(
-            keyring.child("load").account(URL, "li@example.com").run(),
+            child_on(&keyring, "load")
+                .account(URL, "li@example.com")
+                .run(),
             "ok none"
         );
     }
@@ -286,19 +207,22 @@ fn a_token_outlives_its_process_and_the_keyring_daemon_until_deleted() {
     assert_no_file_contains(dir.path(), token);
 
     // A new session bus and daemon on the same keyring files: the next login, in effect.
-    let keyring = Keyring::unlocked(dir.path(), "second");
-    assert_eq!(keyring.child("load").run(), format!("ok token {token}"));
-    assert_eq!(keyring.child("delete").run(), "ok deleted");
-    assert_eq!(keyring.child("load").run(), "ok none");
+    let keyring = Keyring::unlocked(dir.path(), "second").unwrap();
+    assert_eq!(
+        child_on(&keyring, "load").run(),
+        format!("ok token {token}")
+    );
+    assert_eq!(child_on(&keyring, "delete").run(), "ok deleted");
+    assert_eq!(child_on(&keyring, "load").run(), "ok none");
     // Deleting what is not there is fine.
-    assert_eq!(keyring.child("delete").run(), "ok deleted");
+    assert_eq!(child_on(&keyring, "delete").run(), "ok deleted");
 }
 
 #[test]
 fn a_locked_keyring_is_named_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let keyring = Keyring::locked(dir.path(), "locked");
-    let answer = keyring.child("store").stdin("a-token").run();
+    let keyring = Keyring::locked(dir.path(), "locked").unwrap();
+    let answer = child_on(&keyring, "store").stdin("a-token").run();
     assert!(
         answer.starts_with("error The keyring is locked and could not be unlocked"),
         "{answer}"
@@ -338,10 +262,9 @@ async fn connected_sign_in_keeps_the_token_in_the_keyring_and_out_of_every_file(
 
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("shrimp-data");
-    let keyring = Keyring::unlocked(dir.path(), "connected");
+    let keyring = Keyring::unlocked(dir.path(), "connected").unwrap();
     let step = |name: &str| {
-        keyring
-            .child(name)
+        child_on(&keyring, name)
             .account(&server.base_url, email)
             .data_dir(&data_dir)
     };

@@ -464,7 +464,7 @@ mod tests {
         server: tokio::task::JoinHandle<io::Result<()>>,
         store: Arc<mock::Store>,
         data: TempDir,
-        _server_data: TempDir,
+        server_data: TempDir,
     }
 
     impl Drop for Fixture {
@@ -477,29 +477,16 @@ mod tests {
         async fn start() -> Self {
             let server_data = tempfile::tempdir().unwrap();
             let clock = Clock::manual(1_750_000_000_000);
-            let database = format!(
-                "sqlite://{}",
-                server_data.path().join("shrimp.db").display()
-            );
-            let state = shrimp_server::open_state(
-                &database,
-                server_data.path(),
-                clock.clone(),
-                SigningKey::from_secret("connected tests"),
-                Arc::new(DemoProvider),
-            )
-            .await
-            .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
-            let server = tokio::spawn(shrimp_server::serve(listener, shrimp_server::app(state)));
+            let server = serve(server_data.path(), &clock, listener).await;
             Self {
                 url,
                 clock,
                 server,
                 store: mock::Store::new().unwrap(),
                 data: tempfile::tempdir().unwrap(),
-                _server_data: server_data,
+                server_data,
             }
         }
 
@@ -539,6 +526,31 @@ mod tests {
                 tokio::task::yield_now().await;
             }
         }
+
+        /// The same server (data, address) back after [`Self::stop_server`].
+        async fn restart_server(&mut self) {
+            let address = self.url.trim_start_matches("http://");
+            let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+            self.server = serve(self.server_data.path(), &self.clock, listener).await;
+        }
+    }
+
+    async fn serve(
+        data: &Path,
+        clock: &Clock,
+        listener: tokio::net::TcpListener,
+    ) -> tokio::task::JoinHandle<io::Result<()>> {
+        let database = format!("sqlite://{}", data.join("shrimp.db").display());
+        let state = shrimp_server::open_state(
+            &database,
+            data,
+            clock.clone(),
+            SigningKey::from_secret("connected tests"),
+            Arc::new(DemoProvider),
+        )
+        .await
+        .unwrap();
+        tokio::spawn(shrimp_server::serve(listener, shrimp_server::app(state)))
     }
 
     #[tokio::test]
@@ -673,6 +685,51 @@ mod tests {
         // Signing out works offline: the saved session is removed all the same.
         next.sign_out().await.unwrap();
         assert_eq!(fixture.saved_token(EMAIL), None);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_opens_offline_and_a_retry_reconnects() {
+        let mut fixture = Fixture::start().await;
+        let paths = AppPaths::resolve(Some(fixture.data.path().into()), None, None).unwrap();
+        let market = || {
+            crate::market::Market::with_credentials(
+                &paths,
+                Credentials::with_store(fixture.store.clone()),
+            )
+        };
+        market()
+            .register(&fixture.url, EMAIL, PASSWORD, "Mei")
+            .await
+            .unwrap();
+        fixture.stop_server().await;
+
+        // Not the demo: connected and offline, naming the server, with no client to use.
+        let offline = market();
+        let status = offline.start().await;
+        assert_eq!(status.mode, crate::market::BackendMode::Connected);
+        let crate::market::BackendPhase::Offline {
+            backend_url, email, ..
+        } = &status.phase
+        else {
+            panic!("{status:?}");
+        };
+        assert_eq!(
+            (backend_url.as_str(), email.as_str()),
+            (fixture.url.as_str(), EMAIL)
+        );
+        assert_eq!(status.user, None);
+        assert_eq!(
+            offline.client().await.unwrap_err().code(),
+            ErrorCode::Unavailable
+        );
+        assert!(fixture.saved_token(EMAIL).is_some(), "the session is kept");
+
+        // The server is back: a retry signs in again with the saved session.
+        fixture.restart_server().await;
+        let status = offline.start().await;
+        assert_eq!(status.phase, crate::market::BackendPhase::Ready);
+        assert_eq!(status.user.map(|user| user.email), Some(EMAIL.to_owned()));
+        offline.client().await.unwrap().me().await.unwrap();
     }
 
     #[tokio::test]

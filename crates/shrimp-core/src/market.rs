@@ -38,6 +38,13 @@ pub enum BackendPhase {
         error: EmbeddedError,
         message: String,
     },
+    /// Signed in to a remote backend that could not be reached at launch: the library and
+    /// the player work, the store waits. The saved session is kept for the next try.
+    Offline {
+        backend_url: String,
+        email: String,
+        message: String,
+    },
 }
 
 /// A demo account the app can act as.
@@ -133,11 +140,16 @@ impl Market {
         &self.cache_folder
     }
 
-    /// At launch: back to the remote backend the person was signed in to, else the demo.
+    /// At launch (and on retry): back to the remote backend the person was signed in to,
+    /// offline when it cannot be reached, else the demo.
     pub async fn start(&self) -> BackendStatus {
         match self.connected.restore().await {
             Restored::SignedIn { .. } => self.enter_connected().await,
             Restored::SignedOut => self.start_demo().await,
+            Restored::Unreachable {
+                connection,
+                message,
+            } => self.go_offline(connection, message).await,
             other => {
                 tracing::warn!(?other, "connected session not restored; opening the demo");
                 self.start_demo().await
@@ -193,6 +205,24 @@ impl Market {
             .await
             .map_err(|error| connected_error(&error))?;
         Ok(self.start_demo().await)
+    }
+
+    /// Connected mode without a server: no client, so the store's commands say the service
+    /// cannot be reached, while everything local goes on.
+    async fn go_offline(&self, connection: Connection, message: String) -> BackendStatus {
+        tracing::warn!(url = %connection.backend_url, %message, "the backend is unreachable");
+        *self.session.write().await = Session::default();
+        self.status.send_modify(|status| {
+            status.mode = BackendMode::Connected;
+            status.phase = BackendPhase::Offline {
+                backend_url: connection.backend_url,
+                email: connection.email,
+                message,
+            };
+            status.persona = None;
+            status.user = None;
+        });
+        self.status()
     }
 
     async fn enter_connected(&self) -> BackendStatus {

@@ -36,11 +36,12 @@ pub fn backend_status(state: State<'_, CoreState>) -> Result<BackendStatus, ApiE
     Ok(state.get()?.market().status())
 }
 
-/// Starts the demo backend again after a failure.
+/// Tries again after a failure as at launch: the remote backend the person is signed in to
+/// (reached again, or still offline), else the demo.
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_backend(state: State<'_, CoreState>) -> Result<BackendStatus, ApiError> {
-    Ok(state.get()?.market().start_demo().await)
+    Ok(state.get()?.market().start().await)
 }
 
 /// Throws the demo marketplace away and seeds a fresh one; the local library stays.

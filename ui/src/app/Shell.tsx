@@ -5,6 +5,7 @@ import { PurchaseProvider } from "../features/store/purchase";
 import { type MessageKey, useI18n } from "../i18n";
 import { useBackendStatus, useNotificationLanguage } from "../ipc";
 import { DashboardIcon, LibraryIcon, ReviewIcon, SettingsIcon, StoreIcon } from "./icons";
+import { OfflineBanner } from "./OfflineBanner";
 import { PersonaSwitcher } from "./PersonaSwitcher";
 import { StatusLine } from "./StatusLine";
 
@@ -46,6 +47,7 @@ export function Shell() {
       </aside>
       <div className="main-column">
         <header className="topbar">
+          <OfflineBanner />
           <PersonaSwitcher />
         </header>
         <main className="content">

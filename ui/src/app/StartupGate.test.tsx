@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import type { BackendStatus } from "../ipc";
 import { CommandFailure, emitEvent } from "../ipc/testing";
 import { backendReady, backendStarting, storeHome } from "../test/fixtures";
 import { forever, mockApp, renderApp } from "../test/render";
@@ -68,6 +69,37 @@ describe("the startup gate", () => {
     await userEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect(log.count("retry_backend")).toBe(1);
     expect(await screen.findByTestId("store-home")).toBeTruthy();
+  });
+
+  it("opens on the library when the signed-in server is away, and gets back when it answers", async () => {
+    const offline: BackendStatus = {
+      mode: "connected",
+      phase: {
+        phase: "offline",
+        backend_url: "https://shop.example.com",
+        email: "mei@example.com",
+        message: "cannot reach https://shop.example.com: connection refused",
+      },
+      persona: null,
+      user: null,
+      personas: [],
+    };
+    const log = mockApp({
+      backend_status: () => offline,
+      retry_backend: () => ({ ...backendReady("listener"), mode: "connected" }),
+      store_home: () => storeHome,
+    });
+    renderApp("/");
+    expect(await screen.findByTestId("library-page")).toBeTruthy();
+    const banner = screen.getByTestId("offline-banner");
+    expect(banner.textContent).toContain("Offline.");
+    expect(banner.textContent).toContain("Cannot reach shop.example.com. Your library still plays");
+    expect(screen.queryByTestId("startup-failure")).toBeNull();
+    expect(screen.getByTestId("now-playing")).toBeTruthy();
+
+    await userEvent.click(within(banner).getByRole("button", { name: "Retry" }));
+    expect(log.count("retry_backend")).toBe(1);
+    await waitFor(() => expect(screen.queryByTestId("offline-banner")).toBeNull());
   });
 
   it("offers to reset damaged demo data", async () => {

@@ -69,7 +69,8 @@ export function StartupGate({ children }: { children: ReactNode }) {
     );
   }
   const { phase } = status.data;
-  if (phase.phase === "ready") return children;
+  // Offline, everything local works: the shell says the server is away and keeps trying.
+  if (phase.phase === "ready" || phase.phase === "offline") return children;
   if (phase.phase === "starting") return <StartingScreen seed={phase.seed} />;
   return (
     <FailureScreen message={t(failureKeys[phase.error.kind])} details={phase.message} canReset />

@@ -12,9 +12,16 @@ import { ShopPage } from "../features/store/ShopPage";
 import { StorePage } from "../features/store/StorePage";
 import { TrackPage } from "../features/store/TrackPage";
 import { SubscriptionPage } from "../features/subscription/SubscriptionPage";
+import { useBackendStatus } from "../ipc";
 import { paths } from "./paths";
 import { Shell } from "./Shell";
 import { StartupGate } from "./StartupGate";
+
+/** Where the app opens: the store, or the library when the store's server is away. */
+function Home() {
+  const offline = useBackendStatus().data?.phase.phase === "offline";
+  return <Navigate to={offline ? paths.library : paths.store} replace />;
+}
 
 export const routes: RouteObject[] = [
   // The mini player's own window: no shell, no backend, only the player.
@@ -27,7 +34,7 @@ export const routes: RouteObject[] = [
       </StartupGate>
     ),
     children: [
-      { index: true, element: <Navigate to={paths.store} replace /> },
+      { index: true, element: <Home /> },
       { path: "store", element: <StorePage /> },
       { path: "store/orders", element: <OrdersPage /> },
       { path: "store/subscription", element: <SubscriptionPage /> },

@@ -41,6 +41,9 @@ const en = {
   "nav.review": "Review",
   "common.loading": "Loading…",
   "common.retry": "Retry",
+  "offline.title": "Offline.",
+  "offline.lead":
+    "Cannot reach {server}. Your library still plays; the store comes back when the server does.",
   "common.cancel": "Cancel",
   "common.done": "Done",
   "price.free": "Free",
@@ -638,6 +641,8 @@ const zhCN: Messages = {
   "nav.review": "审核",
   "common.loading": "加载中…",
   "common.retry": "重试",
+  "offline.title": "离线。",
+  "offline.lead": "无法连接 {server}。你的音乐库仍可播放；服务器恢复后商店会自动回来。",
   "common.cancel": "取消",
   "common.done": "完成",
   "price.free": "免费",

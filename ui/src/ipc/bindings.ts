@@ -11,7 +11,10 @@ export const commands = {
 	appStatus: () => typedError<AppStatus, ApiError>(__TAURI_INVOKE("app_status")),
 	/**  Where the backend is and who is signed in. */
 	backendStatus: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("backend_status")),
-	/**  Starts the demo backend again after a failure. */
+	/**
+	 *  Tries again after a failure as at launch: the remote backend the person is signed in to
+	 *  (reached again, or still offline), else the demo.
+	 */
 	retryBackend: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("retry_backend")),
 	/**  Throws the demo marketplace away and seeds a fresh one; the local library stays. */
 	resetDemo: () => typedError<BackendStatus_Serialize, ApiError>(__TAURI_INVOKE("reset_demo")),
@@ -275,10 +278,20 @@ export type BackendMode = "demo" | "connected";
 export type BackendPhase = BackendPhase_Serialize | BackendPhase_Deserialize;
 
 /**  Where the backend is in starting up. */
-export type BackendPhase_Deserialize = { phase: "starting"; seed?: SeedStatus | null } | { phase: "ready" } | { phase: "failed"; error: EmbeddedError; message: string };
+export type BackendPhase_Deserialize = { phase: "starting"; seed?: SeedStatus | null } | { phase: "ready" } | { phase: "failed"; error: EmbeddedError; message: string } | 
+/**
+ *  Signed in to a remote backend that could not be reached at launch: the library and
+ *  the player work, the store waits. The saved session is kept for the next try.
+ */
+{ phase: "offline"; backend_url: string; email: string; message: string };
 
 /**  Where the backend is in starting up. */
-export type BackendPhase_Serialize = { phase: "starting"; seed: SeedStatus | null } | { phase: "ready" } | { phase: "failed"; error: EmbeddedError; message: string };
+export type BackendPhase_Serialize = { phase: "starting"; seed: SeedStatus | null } | { phase: "ready" } | { phase: "failed"; error: EmbeddedError; message: string } | 
+/**
+ *  Signed in to a remote backend that could not be reached at launch: the library and
+ *  the player work, the store waits. The saved session is kept for the next try.
+ */
+{ phase: "offline"; backend_url: string; email: string; message: string };
 
 /**  What the UI knows about the backend and the signed-in person. */
 export type BackendStatus = BackendStatus_Serialize | BackendStatus_Deserialize;
