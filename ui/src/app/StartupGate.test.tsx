@@ -84,10 +84,15 @@ describe("the startup gate", () => {
       user: null,
       personas: [],
     };
+    let reachable = false;
     const log = mockApp({
       backend_status: () => offline,
-      retry_backend: () => ({ ...backendReady("listener"), mode: "connected" }),
-      store_home: () => storeHome,
+      retry_backend: () =>
+        reachable ? { ...backendReady("listener"), mode: "connected" } : offline,
+      store_home: () => {
+        if (!reachable) throw new CommandFailure({ code: "unavailable", message: "offline" });
+        return storeHome;
+      },
     });
     renderApp("/");
     expect(await screen.findByTestId("library-page")).toBeTruthy();
@@ -97,9 +102,19 @@ describe("the startup gate", () => {
     expect(screen.queryByTestId("startup-failure")).toBeNull();
     expect(screen.getByTestId("now-playing")).toBeTruthy();
 
+    // The store says it cannot reach the service; its Retry tries the server, not the page.
+    await userEvent.click(screen.getByRole("link", { name: "Store" }));
+    const notice = await screen.findByRole("alert");
+    expect(notice.textContent).toContain("cannot be reached");
+    await userEvent.click(within(notice).getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(log.count("retry_backend")).toBe(1));
+    expect(screen.getByTestId("offline-banner")).toBeTruthy();
+
+    reachable = true;
     await userEvent.click(within(banner).getByRole("button", { name: "Retry" }));
-    expect(log.count("retry_backend")).toBe(1);
+    await waitFor(() => expect(log.count("retry_backend")).toBe(2));
     await waitFor(() => expect(screen.queryByTestId("offline-banner")).toBeNull());
+    expect(await screen.findByTestId("store-home")).toBeTruthy();
   });
 
   it("offers to reset damaged demo data", async () => {

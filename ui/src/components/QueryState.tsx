@@ -1,6 +1,6 @@
 import { useI18n } from "../i18n";
 import { errorKey } from "../i18n/messages";
-import { errorCode } from "../ipc";
+import { errorCode, useIsOffline, useRetryBackend } from "../ipc";
 
 /** Placeholder rows while something loads; announced once to screen readers. */
 export function Loading({ rows = 3, label }: { rows?: number; label?: string }) {
@@ -15,7 +15,10 @@ export function Loading({ rows = 3, label }: { rows?: number; label?: string }) 
   );
 }
 
-/** A failed load or action: what went wrong in the reader's words, and a retry. */
+/**
+ * A failed load or action: what went wrong in the reader's words, and a retry. Offline, the
+ * retry reconnects to the server (asking a page again could only fail the same way).
+ */
 export function ErrorNotice({
   error,
   onRetry,
@@ -27,11 +30,19 @@ export function ErrorNotice({
   message?: string;
 }) {
   const { t } = useI18n();
+  const offline = useIsOffline();
+  const reconnect = useRetryBackend();
+  const retry = offline ? () => reconnect.mutate() : onRetry;
   return (
     <div className="error-notice" role="alert">
       <span>{message ?? t(errorKey(errorCode(error)))}</span>
       {onRetry && (
-        <button type="button" className="button secondary small" onClick={onRetry}>
+        <button
+          type="button"
+          className="button secondary small"
+          disabled={reconnect.isPending}
+          onClick={retry}
+        >
           {t("common.retry")}
         </button>
       )}

@@ -15,6 +15,7 @@ import {
   type ApiError,
   type ApplicationDraft,
   type ApplicationView_Serialize as ApplicationView,
+  type BackendStatus_Serialize as BackendStatus,
   commands,
   type DownloadProgress,
   type ErrorCode,
@@ -33,7 +34,13 @@ import {
   queryKeys,
   type UploadProgressMap,
 } from "./keys";
-import { applyBackendStatus, invalidateAllButStatus, markWatched, nowPlayingOf } from "./live";
+import {
+  applyBackendStatus,
+  invalidateAllButStatus,
+  markWatched,
+  nowPlayingOf,
+  playerChangesHeard,
+} from "./live";
 
 // What Rust sends is what the UI reads: the generated `_Serialize` shapes, under plain names.
 export type {
@@ -176,6 +183,15 @@ export function useBackendStatus() {
     refetchInterval: (query) => (query.state.data?.phase.phase === "starting" ? 1_000 : false),
     staleTime: Number.POSITIVE_INFINITY,
   });
+}
+
+/**
+ * Whether the app is signed in to a server it cannot reach. Read from the cache, never asked
+ * (a window without the backend, such as the mini player, is never offline).
+ */
+export function useIsOffline(): boolean {
+  const client = useQueryClient();
+  return client.getQueryData<BackendStatus>(queryKeys.backendStatus)?.phase.phase === "offline";
 }
 
 export function useRetryBackend() {
@@ -717,15 +733,16 @@ export { applyBackendStatus, applyIncomeEvent, useLiveEvents, usePlayerEvents } 
 
 /** What the engine is playing, kept current by player events. */
 export function useNowPlaying() {
-  const client = useQueryClient();
   return useQuery({
     queryKey: queryKeys.nowPlaying,
-    // Asked once (a window opened or reloaded while something plays); events keep it current,
-    // and an event that arrived while asking is newer than the answer.
+    // Asked when a window opens (or reloads while something plays); events keep it current.
+    // A change heard while asking may be newer than the answer: then ask again.
     queryFn: async () => {
-      const status = await unwrap(commands.playerStatus()).then(nowPlayingOf, () => null);
-      const live = client.getQueryData<NowPlaying>(queryKeys.nowPlaying);
-      return live?.path ? live : (status ?? NOTHING_PLAYING);
+      for (let attempt = 1; ; attempt += 1) {
+        const before = playerChangesHeard();
+        const status = await unwrap(commands.playerStatus()).then(nowPlayingOf, () => null);
+        if (playerChangesHeard() === before || attempt === 3) return status ?? NOTHING_PLAYING;
+      }
     },
     staleTime: Number.POSITIVE_INFINITY,
   });

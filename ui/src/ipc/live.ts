@@ -13,7 +13,6 @@ import {
 import {
   type FeedSale,
   libraryKeys,
-  NOTHING_PLAYING,
   type NowPlaying,
   queryKeys,
   type UploadProgressMap,
@@ -111,12 +110,27 @@ export function withSale(dashboard: Dashboard, sale: FeedSale): Dashboard {
 
 type Listening = Promise<() => void>;
 
+/** How many of the player's changes (state, track, failure) this window has heard of. */
+let playerChanges = 0;
+
+/** See [`playerChanges`]: a read of the player's status compares it before and after. */
+export function playerChangesHeard(): number {
+  return playerChanges;
+}
+
+/**
+ * Folds the player's events into what the window shows, once it has read the player's status.
+ * Before that read there is nothing to fold into: an event there must not stand in for the
+ * read (a window reloaded mid-track would show "stopped" until the next change), so it is only
+ * counted, and the read asks again if a change came while it was asking.
+ */
 function listenToPlayer(client: QueryClient): Listening {
-  return events.playerEventReceived.listen(({ payload }) =>
+  return events.playerEventReceived.listen(({ payload }) => {
+    if (payload.type !== "positionChanged") playerChanges += 1;
     client.setQueryData<NowPlaying>(queryKeys.nowPlaying, (now) =>
-      applyPlayerEvent(now ?? NOTHING_PLAYING, payload),
-    ),
-  );
+      now === undefined ? undefined : applyPlayerEvent(now, payload),
+    );
+  });
 }
 
 function listenToEverything(client: QueryClient): Listening[] {

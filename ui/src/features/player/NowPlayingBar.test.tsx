@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { CommandFailure, emitEvent } from "../../ipc/testing";
+import { backendReady as backendReadyStatus } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
 import { libraryTrack } from "../library/fixtures";
 import { shortcutFor } from "./shortcuts";
@@ -31,6 +32,39 @@ describe("the now-playing bar", () => {
     expect(screen.getByTestId("now-playing-position").textContent).toBe("1:05");
     await user.click(screen.getByTestId("player-toggle"));
     expect(log.count("player_toggle")).toBe(1);
+  });
+
+  it("shows what plays in a window reloaded mid-track, though the engine's events came first", async () => {
+    // The app listens to the engine from its first moment, but the bar mounts only once the
+    // backend answers: position events arrive in between. They must not stand in for the
+    // player's status (the bar said "stopped" at 0:04 for a track playing on).
+    let backendReady: (status: unknown) => void = () => {};
+    const backend = new Promise((resolve) => {
+      backendReady = resolve;
+    });
+    const log = mockApp({
+      backend_status: () => backend,
+      player_queue: restored,
+      player_status: () => ({
+        state: "playing",
+        index: 0,
+        path: "/music/1.flac",
+        durationMs: 181_000,
+        positionMs: 40_000,
+        device: "capture",
+      }),
+    });
+    renderApp("/store/orders");
+    await waitFor(() => expect(log.count("backend_status")).toBe(1));
+    await emitEvent("player-event-received", {
+      type: "positionChanged",
+      index: 0,
+      positionMs: 40_200,
+    });
+    backendReady(backendReadyStatus());
+    await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
+    expect(screen.getByTestId("player-toggle").dataset.state).toBe("playing");
+    expect(screen.getByTestId("now-playing-position").textContent).toBe("0:40");
   });
 
   it("follows the engine's events", async () => {
