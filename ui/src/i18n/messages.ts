@@ -286,7 +286,10 @@ const en = {
   "chart.bar": "{when}: {amount}, {count, plural, one {# sale} other {# sales}}",
   "chart.shareBar": "{when}: {amount} subscription share",
   "chart.legend.sales": "Sales",
-  "chart.legend.share": "Subscription share (this month's projected)",
+  "chart.legend.share": "Subscription share",
+  "chart.legend.projected": "This month's share (projected)",
+  "chart.projectedBar":
+    "{when}: {amount} subscription share, projected (this month is not settled yet)",
   "review.title": "Review inbox",
   "review.lead":
     "Shop applications waiting for a decision. Check the declaration, then approve or reject with a reason.",
@@ -869,7 +872,9 @@ const zhCN: Messages = {
   "chart.bar": "{when}：{amount}，{count} 笔销售",
   "chart.shareBar": "{when}：包月分成 {amount}",
   "chart.legend.sales": "销售",
-  "chart.legend.share": "包月分成（本月为预估）",
+  "chart.legend.share": "包月分成",
+  "chart.legend.projected": "本月分成（预估）",
+  "chart.projectedBar": "{when}：包月分成预估 {amount}（本月尚未结算）",
   "review.title": "审核收件箱",
   "review.lead": "等待处理的开店申请。核对版权声明后通过，或填写原因驳回。",
   "review.notReviewer.title": "只有审核员能查看申请",

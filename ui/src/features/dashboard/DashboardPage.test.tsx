@@ -27,6 +27,10 @@ function sale(orderId: string, amount: number, trackId = "trk_1") {
   };
 }
 
+/** The shop's money with this month's projection outside any chart window (a long-past
+ * month), so every share drawn is a settled one, whatever today's date. */
+const settledOnly = () => shopMoney({ share: { ...shopMoney().share, month: "2020-01" } });
+
 describe("the seller dashboard", () => {
   it("shows a placeholder while loading", async () => {
     mockApp({ ...asMusician, dashboard: () => forever() });
@@ -132,7 +136,7 @@ describe("the seller dashboard", () => {
   });
 
   it("separates sales from the subscription share by day and by week, with a legend", async () => {
-    mockApp({ ...asMusician, dashboard: () => dashboard() });
+    mockApp({ ...asMusician, dashboard: () => dashboard(), shop_money: settledOnly });
     renderApp("/dashboard");
     const chart = await screen.findByTestId("income-chart");
     const shares = () => [...chart.querySelectorAll("rect.chart-bar.share")];
@@ -141,12 +145,10 @@ describe("the seller dashboard", () => {
     expect(shares()[0]?.querySelector("title")?.textContent).toMatch(
       /: ¥0\.25 subscription share$/,
     );
-    expect(screen.getByTestId("chart-legend").textContent).toBe(
-      "SalesSubscription share (this month's projected)",
-    );
+    expect(screen.getByTestId("chart-legend").textContent).toBe("SalesSubscription share");
     // The screen-reader table keeps the two apart too.
     const rows = within(chart.querySelector("table") as HTMLElement).getAllByRole("row");
-    expect(rows.slice(1).filter((row) => row.textContent?.endsWith("¥0.25"))).toHaveLength(10);
+    expect(rows.slice(1).filter((row) => row.textContent?.endsWith("¥0.25¥0.00"))).toHaveLength(10);
 
     await userEvent.click(screen.getByTestId("chart-week"));
     // 13 weeks of 7 days (the first one shorter) each hold two or three share days.
@@ -173,12 +175,47 @@ describe("the seller dashboard", () => {
     expect(screen.queryByTestId("chart-legend")).toBeNull();
   });
 
-  it("labels the share and its legend in Chinese", async () => {
-    localStorage.setItem("shrimp.language", "zh-CN");
-    mockApp({ ...asMusician, dashboard: () => dashboard() });
+  it("draws this month's share lighter, as a projection, and does not count it", async () => {
+    // 30 days from 12 October to 10 November; every third one earned share. October is
+    // settled, November (this month) is projected.
+    const first = Date.UTC(2026, 9, 12);
+    const daily = Array.from({ length: 30 }, (_, index) => ({
+      day_start_ms: first + index * 86_400_000,
+      sales: 100,
+      count: 1,
+      subscription_share: index % 3 === 0 ? 25 : 0,
+    }));
+    mockApp({ ...asMusician, dashboard: () => dashboard({ daily }) });
     renderApp("/dashboard");
     const chart = await screen.findByTestId("income-chart");
-    expect(screen.getByTestId("chart-legend").textContent).toBe("销售包月分成（本月为预估）");
+    const settled = chart.querySelectorAll("rect.chart-bar.share:not(.projected)");
+    const projected = [...chart.querySelectorAll("rect.chart-bar.share.projected")];
+    expect([settled.length, projected.length]).toEqual([7, 3]);
+    expect(projected[0]?.querySelector("title")?.textContent).toMatch(
+      /: ¥0\.25 subscription share, projected \(this month is not settled yet\)$/,
+    );
+    expect(screen.getByTestId("chart-legend").textContent).toBe(
+      "SalesSubscription shareThis month's share (projected)",
+    );
+    // ¥30.00 of sales and 7 × ¥0.25 settled; the ¥0.75 projected is drawn, not counted.
+    expect(chart.textContent).toContain("¥31.75 over the last 30 days");
+
+    // By month: October's settled share from its statement, November's projection.
+    await userEvent.click(screen.getByTestId("chart-month"));
+    const monthly = [...chart.querySelectorAll("rect.chart-bar.share")];
+    expect(monthly.map((rect) => rect.getAttribute("class"))).toEqual([
+      "chart-bar share",
+      "chart-bar share projected",
+    ]);
+    expect(monthly[1]?.querySelector("title")?.textContent).toContain("¥12.34");
+  });
+
+  it("labels the share and its legend in Chinese", async () => {
+    localStorage.setItem("shrimp.language", "zh-CN");
+    mockApp({ ...asMusician, dashboard: () => dashboard(), shop_money: settledOnly });
+    renderApp("/dashboard");
+    const chart = await screen.findByTestId("income-chart");
+    expect(screen.getByTestId("chart-legend").textContent).toBe("销售包月分成");
     const title = chart.querySelector("rect.chart-bar.share title")?.textContent ?? "";
     expect(title).toMatch(/：包月分成 ¥0\.25$/);
     await userEvent.click(screen.getByTestId("chart-week"));

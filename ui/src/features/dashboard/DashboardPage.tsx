@@ -10,6 +10,7 @@ import { ShopKindBadge } from "../../components/ShopKindBadge";
 import { useNow } from "../../components/useNow";
 import { type MessageKey, useI18n } from "../../i18n";
 import {
+  type DailyIncome,
   type FeedSale,
   type IncomeSummary,
   type TrackIncome,
@@ -20,6 +21,7 @@ import {
   useShopMoney,
   watchIncome,
 } from "../../ipc";
+import { monthOf } from "./chart";
 import { IncomeChart } from "./IncomeChart";
 import { MoneyPanel } from "./MoneyPanel";
 import "../shop/shop.css";
@@ -121,7 +123,11 @@ function SellerDashboard({ shopId, userId }: { shopId: string; userId: string })
           <IncomeTicker summary={dashboard.data.summary} />
           <div className="dashboard-columns">
             <Section title={t("dashboard.chart")} className="grow">
-              <IncomeChart daily={dashboard.data.daily} shares={shares} />
+              <IncomeChart
+                daily={dashboard.data.daily}
+                shares={shares}
+                currentMonth={money?.share.month ?? currentMonthOf(dashboard.data.daily)}
+              />
             </Section>
             <Section title={t("dashboard.feed")} className="side">
               <SalesFeed sales={feed.data ?? []} />
@@ -253,4 +259,10 @@ function TrackTable({ tracks }: { tracks: readonly TrackIncome[] }) {
       </table>
     </div>
   );
+}
+
+/** This month, before the shop's money says it: the month of the chart's last day (today). */
+function currentMonthOf(daily: readonly DailyIncome[]): string | null {
+  const today = daily[daily.length - 1];
+  return today ? monthOf(today.day_start_ms) : null;
 }

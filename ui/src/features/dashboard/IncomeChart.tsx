@@ -20,18 +20,23 @@ const TOP = 8;
 export function IncomeChart({
   daily,
   shares = [],
+  currentMonth = null,
 }: {
   daily: readonly DailyIncome[];
-  /** Subscription shares by month, stacked on the month bars. */
+  /** Subscription shares by month, stacked on the bars. */
   shares?: readonly MonthShare[];
+  /** The month not settled yet (`YYYY-MM`): its share is drawn as a projection. */
+  currentMonth?: string | null;
 }) {
   const { t, language } = useI18n();
   const [period, setPeriod] = useState<Period>("day");
   const captionId = useId();
-  const bars = toBars(daily, period, shares);
-  const max = niceMax(Math.max(0, ...bars.map((bar) => bar.sales + bar.share)));
+  const bars = toBars(daily, period, shares, currentMonth);
+  const max = niceMax(Math.max(0, ...bars.map((bar) => bar.sales + bar.share + bar.projected)));
+  // Money earned: a projection is drawn, not counted.
   const total = bars.reduce((sum, bar) => sum + bar.sales + bar.share, 0);
   const hasShares = bars.some((bar) => bar.share > 0);
+  const hasProjected = bars.some((bar) => bar.projected > 0);
 
   const label = (bar: Bar) =>
     period === "month"
@@ -92,6 +97,7 @@ export function IncomeChart({
         {bars.map((bar, index) => {
           const height = max > 0 ? (bar.sales / max) * plotHeight : 0;
           const shareHeight = max > 0 ? (bar.share / max) * plotHeight : 0;
+          const projectedHeight = max > 0 ? (bar.projected / max) * plotHeight : 0;
           const x = LEFT + slot * index + (slot - barWidth) / 2;
           const latest = index === bars.length - 1;
           return (
@@ -126,6 +132,23 @@ export function IncomeChart({
                   </title>
                 </rect>
               )}
+              {bar.projected > 0 && (
+                <rect
+                  className="chart-bar share projected"
+                  x={x}
+                  y={TOP + plotHeight - height - shareHeight - projectedHeight}
+                  width={barWidth}
+                  height={Math.max(projectedHeight, 1)}
+                  rx={Math.min(3, barWidth / 4)}
+                >
+                  <title>
+                    {t("chart.projectedBar", {
+                      when: label(bar),
+                      amount: formatFen(bar.projected),
+                    })}
+                  </title>
+                </rect>
+              )}
               {index % every === (bars.length - 1) % every && (
                 <text
                   className="chart-tick"
@@ -140,12 +163,22 @@ export function IncomeChart({
           );
         })}
       </svg>
-      {hasShares && (
+      {(hasShares || hasProjected) && (
         <p className="chart-legend muted small" data-testid="chart-legend">
           <span className="legend-swatch sales" aria-hidden="true" />
           {t("chart.legend.sales")}
-          <span className="legend-swatch share" aria-hidden="true" />
-          {t("chart.legend.share")}
+          {hasShares && (
+            <>
+              <span className="legend-swatch share" aria-hidden="true" />
+              {t("chart.legend.share")}
+            </>
+          )}
+          {hasProjected && (
+            <>
+              <span className="legend-swatch share projected" aria-hidden="true" />
+              {t("chart.legend.projected")}
+            </>
+          )}
         </p>
       )}
       <table className="visually-hidden">
@@ -156,6 +189,7 @@ export function IncomeChart({
             <th scope="col">{t("dashboard.income")}</th>
             <th scope="col">{t("dashboard.salesCount")}</th>
             <th scope="col">{t("chart.legend.share")}</th>
+            <th scope="col">{t("chart.legend.projected")}</th>
           </tr>
         </thead>
         <tbody>
@@ -165,6 +199,7 @@ export function IncomeChart({
               <td>{formatFen(bar.sales)}</td>
               <td>{bar.count}</td>
               <td>{formatFen(bar.share)}</td>
+              <td>{formatFen(bar.projected)}</td>
             </tr>
           ))}
         </tbody>

@@ -52,6 +52,37 @@ describe("subscription shares", () => {
   });
 });
 
+describe("this month's projected share", () => {
+  // `daily` runs from 20 January to 8 February; February is this month, not settled.
+  const shares = [
+    { month: "2026-01", share: 1_234 },
+    { month: "2026-02", share: 56 },
+  ];
+
+  it("is kept apart from settled shares on days, weeks that span the months, and months", () => {
+    const days = toBars(daily, "day", shares, "2026-02");
+    // 30 January (settled) to 2 February: the even days earned 3 fen.
+    expect(days.slice(10, 14).map((day) => [day.share, day.projected])).toEqual([
+      [3, 0],
+      [0, 0],
+      [0, 3],
+      [0, 0],
+    ]);
+    // The last week, 2–8 February, is all projection; the one before spans both months.
+    const weeks = toBars(daily, "week", shares, "2026-02");
+    expect(weeks.map((week) => [week.share, week.projected])).toEqual([
+      [9, 0],
+      [9, 3],
+      [0, 9],
+    ]);
+    const months = toBars(daily, "month", shares, "2026-02");
+    expect(months.map((month) => [month.share, month.projected])).toEqual([
+      [1_234, 0],
+      [0, 56],
+    ]);
+  });
+});
+
 describe("niceMax", () => {
   it("rounds up to 1, 2 or 5 times a power of ten, at least ¥1", () => {
     expect(niceMax(0)).toBe(100);

@@ -10,16 +10,23 @@ export interface Bar {
   sales: number;
   count: number;
   /**
-   * The bar's subscription share: a month's settled share or this month's projection; for a
-   * day or a week, the part of it earned by that day's or week's subscriber downloads.
+   * The bar's settled subscription share: a month's, or for a day or a week the part of it
+   * earned by that day's or week's subscriber downloads.
    */
   share: number;
+  /** The same for this month, which is not settled yet: a projection that can still move. */
+  projected: number;
 }
 
-/** A month's subscription share (`YYYY-MM`), settled or projected. */
+/** A month's subscription share (`YYYY-MM`), settled or (this month's) projected. */
 export interface MonthShare {
   month: string;
   share: number;
+}
+
+/** The UTC month (`YYYY-MM`) a time falls in. */
+export function monthOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
 }
 
 /** Days shown in the daily view. */
@@ -29,20 +36,26 @@ export const DAYS_SHOWN = 30;
  * Groups the daily figures (oldest first) into bars: the last 30 days, 7-day weeks ending
  * today, or calendar months. Days and weeks carry the subscription share Rust spread over
  * the days; months take theirs from `shares` (every settled month, whole, and this month's
- * projection), since the daily series may start mid-month.
+ * projection), since the daily series may start mid-month. Shares of `currentMonth` are a
+ * projection (the month is not settled), kept apart from the settled ones.
  */
 export function toBars(
   daily: readonly DailyIncome[],
   period: Period,
   shares: readonly MonthShare[] = [],
+  currentMonth: string | null = null,
 ): Bar[] {
-  const days = daily.map((day) => ({
-    startMs: day.day_start_ms,
-    lastDayMs: day.day_start_ms,
-    sales: day.sales,
-    count: day.count,
-    share: day.subscription_share,
-  }));
+  const days = daily.map((day) => {
+    const projected = monthOf(day.day_start_ms) === currentMonth;
+    return {
+      startMs: day.day_start_ms,
+      lastDayMs: day.day_start_ms,
+      sales: day.sales,
+      count: day.count,
+      share: projected ? 0 : day.subscription_share,
+      projected: projected ? day.subscription_share : 0,
+    };
+  });
   if (period === "day") return days.slice(-DAYS_SHOWN);
   const bars: Bar[] = [];
   if (period === "week") {
@@ -60,12 +73,14 @@ export function toBars(
       last.count += day.count;
       last.lastDayMs = day.startMs;
     } else {
-      bars.push({ ...day, startMs: monthStart, share: 0 });
+      bars.push({ ...day, startMs: monthStart, share: 0, projected: 0 });
     }
   }
   for (const bar of bars) {
-    const key = new Date(bar.startMs).toISOString().slice(0, 7);
-    bar.share = shares.find((entry) => entry.month === key)?.share ?? 0;
+    const month = monthOf(bar.startMs);
+    const share = shares.find((entry) => entry.month === month)?.share ?? 0;
+    bar.share = month === currentMonth ? 0 : share;
+    bar.projected = month === currentMonth ? share : 0;
   }
   return bars;
 }
@@ -79,6 +94,7 @@ function merge(days: Bar[]): Bar {
     sales: days.reduce((sum, day) => sum + day.sales, 0),
     count: days.reduce((sum, day) => sum + day.count, 0),
     share: days.reduce((sum, day) => sum + day.share, 0),
+    projected: days.reduce((sum, day) => sum + day.projected, 0),
   };
 }
 
