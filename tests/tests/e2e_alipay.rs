@@ -295,8 +295,8 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_then_plays_it_offline() {
         .unwrap();
     let title = "[data-testid=library-row-title]";
     session.wait_for(title).unwrap();
-    // (The shop's upload is an untagged WAV: the library names it by its file.)
-    assert!(session.text_content(title).unwrap().contains("扫码之歌"));
+    // The shop's upload is an untagged WAV: the library names it as the store does.
+    assert_eq!(session.text_content(title).unwrap().trim(), "扫码之歌");
     app.screenshot("offline-library-zh").unwrap();
     let mark = pulse.capture().frames();
     click(session, "[data-testid=library-play]");
@@ -315,11 +315,11 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_then_plays_it_offline() {
         );
         thread::sleep(Duration::from_millis(100));
     }
-    assert!(
+    assert_eq!(
         session
             .text_content("[data-testid=now-playing-title]")
-            .unwrap()
-            .contains("扫码之歌")
+            .unwrap(),
+        "扫码之歌"
     );
     // The store says what is wrong rather than showing another marketplace.
     session.execute("location.hash = '#/store'", &[]).unwrap();

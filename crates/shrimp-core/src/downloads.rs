@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use shrimp_api::{ErrorCode, OrderStatus, OrderView, TrackView};
 use shrimp_domain::{OrderId, ShopId, TrackId};
-use shrimp_library::{DownloadError, DownloadEvent, DownloadOptions, DownloadRequest, Provenance};
+use shrimp_library::{
+    DownloadError, DownloadEvent, DownloadOptions, DownloadRequest, KnownNames, Provenance,
+};
 use tokio::sync::OnceCell;
 
 use crate::library::{Library, LibraryError};
@@ -117,6 +119,11 @@ impl Downloads {
                 store_track_id: Some(store_track),
                 sha256: link.sha256.clone(),
             },
+            names: Some(KnownNames {
+                title: track.title.clone(),
+                artist: Some(track.artists.clone()).filter(|artists| !artists.trim().is_empty()),
+                album: track.release_title.clone(),
+            }),
         };
         let library = self.library().await?;
         let file_name = request.file_name.clone();

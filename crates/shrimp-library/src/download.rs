@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cover::hex;
 use crate::error::{LibraryError, Result};
-use crate::scan::ScanOptions;
+use crate::scan::{KnownNames, ScanOptions};
 use crate::store::{Library, Provenance, Track};
 
 /// A purchased file to fetch.
@@ -26,6 +26,8 @@ pub struct DownloadRequest {
     pub size: u64,
     /// Where it came from; its `sha256` is the expected checksum.
     pub provenance: Provenance,
+    /// The store's names for it, for what the file's own tags leave out.
+    pub names: Option<KnownNames>,
 }
 
 /// How downloads behave.
@@ -166,10 +168,14 @@ impl Library {
         on_event: impl FnMut(DownloadEvent) + Send + 'static,
     ) -> Result<Track> {
         let provenance = request.provenance.clone();
+        let scan = ScanOptions {
+            names: request.names.clone(),
+            ..ScanOptions::default()
+        };
         let path = tokio::task::spawn_blocking(move || download(&request, &options, on_event))
             .await
             .map_err(|e| LibraryError::Task(e.to_string()))??;
-        self.reconcile(std::slice::from_ref(&path), &ScanOptions::default(), |_| {})
+        self.reconcile(std::slice::from_ref(&path), &scan, |_| {})
             .await?;
         self.record_purchase(&path, &provenance).await?;
         self.track_at(&path)

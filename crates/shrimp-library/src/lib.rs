@@ -29,7 +29,7 @@ pub use browse::{ArtistSummary, ListedTrack, TrackFilter, TrackSort};
 pub use download::{DownloadError, DownloadEvent, DownloadOptions, DownloadRequest};
 pub use error::{LibraryError, Result};
 pub use playlist::{M3uImported, PlaylistSummary};
-pub use scan::{ScanOptions, ScanProgressed, ScanReport, UnreadableFile};
+pub use scan::{KnownNames, ScanOptions, ScanProgressed, ScanReport, UnreadableFile};
 pub use store::{
     Album, Library, LibraryPaths, LibraryTrackId, Play, PlaylistId, Provenance, ReplayGain, Track,
     TrackStatus,

@@ -70,6 +70,34 @@ pub struct ScanOptions {
     pub covers: bool,
     /// A file whose reading takes longer than this is reported unreadable and skipped.
     pub file_timeout: Duration,
+    /// Names known from elsewhere for the files of this scan (a purchase's, from the store),
+    /// for what their tags leave out.
+    pub names: Option<KnownNames>,
+}
+
+/// A track's names as the store knows them: they stand in for a file's missing tags (an
+/// untagged WAV a shop uploaded is named by its title and artist, not by its file name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownNames {
+    pub title: String,
+    pub artist: Option<String>,
+    pub album: Option<String>,
+}
+
+impl KnownNames {
+    /// Fills in what `info`'s tags did not say; a tag the file has always wins.
+    fn fill(&self, info: &mut TrackInfo) {
+        if info.untitled && !self.title.trim().is_empty() {
+            info.title.clone_from(&self.title);
+            info.untitled = false;
+        }
+        if info.artist.is_none() {
+            info.artist.clone_from(&self.artist);
+        }
+        if info.album.is_none() {
+            info.album.clone_from(&self.album);
+        }
+    }
 }
 
 impl Default for ScanOptions {
@@ -79,6 +107,7 @@ impl Default for ScanOptions {
             workers: cores.saturating_sub(1).clamp(1, 4),
             covers: true,
             file_timeout: Duration::from_secs(30),
+            names: None,
         }
     }
 }
@@ -169,8 +198,11 @@ impl Library {
                 }
             }
             let mut tx = conn.begin().await?;
-            for scanned in batch.drain(..) {
+            for mut scanned in batch.drain(..) {
                 done += 1;
+                if let (Some(names), Outcome::Read(info)) = (&options.names, &mut scanned.outcome) {
+                    names.fill(info);
+                }
                 on_progress(&ScanProgressed {
                     done,
                     total,

@@ -64,6 +64,8 @@ pub(crate) struct TrackInfo {
     pub rg_album_gain: Option<f64>,
     pub rg_album_peak: Option<f64>,
     pub cover: Option<String>,
+    /// No title tag: `title` is the file's name.
+    pub untitled: bool,
 }
 
 /// Caps what lofty may allocate on this thread; call once per worker thread.
@@ -193,6 +195,7 @@ fn read_file_inner(
     };
     fill_tags(&mut info, tagged.tags());
     if info.title.is_empty() {
+        info.untitled = true;
         info.title = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use shrimp_domain::{OrderId, ShopId, TrackId};
 use shrimp_library::{
-    DownloadError, DownloadEvent, DownloadOptions, DownloadRequest, Library, LibraryError,
-    LibraryPaths, Provenance, ScanOptions, ScanProgressed, TrackStatus, WatchEvent,
+    DownloadError, DownloadEvent, DownloadOptions, DownloadRequest, KnownNames, Library,
+    LibraryError, LibraryPaths, Provenance, ScanOptions, ScanProgressed, TrackStatus, WatchEvent,
 };
 use support::{FORMATS, SUNNY, Script, Tags};
 use tempfile::TempDir;
@@ -597,6 +597,7 @@ fn purchase(bytes: &[u8], url: &str, sha256: Option<&str>) -> DownloadRequest {
             store_track_id: Some(TrackId::new("trk-9").unwrap()),
             sha256: sha256.map_or(hex, str::to_owned),
         },
+        names: None,
     }
 }
 
@@ -684,6 +685,47 @@ async fn a_download_resumes_after_a_dropped_connection_and_lands_in_the_library(
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[tokio::test]
+async fn an_untagged_purchase_takes_the_stores_names_and_a_tagged_one_keeps_its_own() {
+    let data = TempDir::new().unwrap();
+    let library = open(&data).await;
+    let dir = music(&data);
+    let names = KnownNames {
+        title: "扫码之歌".to_owned(),
+        artist: Some("山海乐队".to_owned()),
+        album: Some("第一张".to_owned()),
+    };
+
+    // An untagged WAV, as a shop may upload one: named as the store names it, found by it.
+    let untagged = std::fs::read(support::base_wav()).unwrap();
+    let server = support::serve(untagged.clone(), Script::default());
+    let mut request = purchase(&untagged, &server.url, None);
+    request.file_name = "山海乐队 - 扫码之歌.wav".to_owned();
+    request.names = Some(names.clone());
+    let track = library
+        .download_purchase(request, fast(&dir, 1), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(track.title, "扫码之歌");
+    assert_eq!(track.artist.as_deref(), Some("山海乐队"));
+    assert_eq!(track.album.as_deref(), Some("第一张"));
+    let found = library.search("山海", 10).await.unwrap();
+    assert_eq!(found.iter().map(|t| &t.id).collect::<Vec<_>>(), [&track.id]);
+
+    // A tagged file's own tags win.
+    let tagged = sunny_bytes(&data);
+    let server = support::serve(tagged.clone(), Script::default());
+    let mut request = purchase(&tagged, &server.url, None);
+    request.provenance.order_id = OrderId::new("order-2").unwrap();
+    request.names = Some(names);
+    let track = library
+        .download_purchase(request, fast(&dir, 1), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(track.title, "晴天 Sunny");
+    assert_ne!(track.artist.as_deref(), Some("山海乐队"));
 }
 
 #[tokio::test]
