@@ -149,6 +149,37 @@ impl Pulse {
     }
 }
 
+impl Pulse {
+    /// Waits until `seconds` of sound have come out since frame `since`, counted from the first
+    /// left-channel sample louder than `threshold`; returns the frame where the sound starts.
+    pub fn wait_for_sound(
+        &self,
+        since: usize,
+        seconds: f64,
+        threshold: f32,
+        within: Duration,
+    ) -> anyhow::Result<usize> {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = self.capture_from(since).channel(0);
+            if let Some(start) = left.iter().position(|s| s.abs() > threshold) {
+                #[allow(clippy::cast_precision_loss)]
+                let heard = (left.len() - start) as f64 / f64::from(RATE);
+                if heard >= seconds {
+                    return Ok(since + start);
+                }
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "no {seconds} s of sound within {within:?} after frame {since}: {}",
+                    self.log()
+                );
+            }
+            thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
 fn log_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("pulse.log")).unwrap_or_default()
 }

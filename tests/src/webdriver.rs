@@ -122,19 +122,16 @@ impl Session {
         timeout: Duration,
         accept: impl Fn(&str) -> bool,
     ) -> anyhow::Result<String> {
-        let mut last = String::new();
-        let found = poll(&format!("text of {css} to match"), timeout, || {
+        wait_for_reading(&format!("text of {css}"), timeout, accept, || {
             let Some(element) = self.find(css)? else {
                 return Ok(None);
             };
             // The element may be replaced between the search and the read: look again.
-            last = match self.text(&element) {
-                Err(error) if is_stale(&error) => return Ok(None),
-                read => read?,
-            };
-            Ok(accept(&last).then(|| last.clone()))
-        });
-        found.with_context(|| format!("last text seen: {last:?}"))
+            match self.text(&element) {
+                Err(error) if is_stale(&error) => Ok(None),
+                read => read.map(Some),
+            }
+        })
     }
 
     pub fn click(&self, element: &Element) -> anyhow::Result<()> {
@@ -179,6 +176,24 @@ impl Session {
             &[json!(css)],
         )?;
         Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the `textContent` (trimmed) of the first element matching `css`, read by the
+    /// page itself as [`Self::text_content`] reads it, satisfies `accept`; returns it.
+    pub fn wait_for_text_content_within(
+        &self,
+        css: &str,
+        timeout: Duration,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        wait_for_reading(&format!("text content of {css}"), timeout, accept, || {
+            let value = self.execute(
+                "const found = document.querySelector(arguments[0]);
+                 return found ? found.textContent.trim() : null;",
+                &[json!(css)],
+            )?;
+            Ok(value.as_str().map(ToOwned::to_owned))
+        })
     }
 
     /// Waits for the input `css`, then sets its value as typing would, so React hears it.
@@ -228,6 +243,26 @@ impl Session {
         send(&self.agent, "DELETE", &self.url, None)?;
         Ok(())
     }
+}
+
+/// Polls `read` (`None`: nothing to read yet) until what it reads satisfies `accept`; the
+/// error names the last text seen.
+fn wait_for_reading(
+    what: &str,
+    timeout: Duration,
+    accept: impl Fn(&str) -> bool,
+    mut read: impl FnMut() -> anyhow::Result<Option<String>>,
+) -> anyhow::Result<String> {
+    let mut last = String::new();
+    let found = poll(&format!("{what} to match"), timeout, || {
+        let Some(text) = read()? else {
+            return Ok(None);
+        };
+        let accepted = accept(&text);
+        last = text;
+        Ok(accepted.then(|| last.clone()))
+    });
+    found.with_context(|| format!("last text seen: {last:?}"))
 }
 
 /// Polls `attempt` until it yields something or [`DEFAULT_WAIT`] passes.

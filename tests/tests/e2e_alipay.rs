@@ -21,7 +21,7 @@ use shrimp_server::{AlipayProvider, Clock};
 use shrimp_tests::alipay_gateway::AlipayGateway;
 use shrimp_tests::desktop::DesktopApp;
 use shrimp_tests::keyring::Keyring;
-use shrimp_tests::pulse::{Pulse, RATE};
+use shrimp_tests::pulse::Pulse;
 use shrimp_tests::server::{Backend, TestServer, sine_file, story};
 use shrimp_tests::webdriver::Session;
 
@@ -303,18 +303,9 @@ fn a_connected_listener_pays_with_the_alipay_qr_code_then_plays_it_offline() {
     session
         .wait_for("[data-testid=player-toggle][data-state=playing]")
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while pulse
-        .capture_from(mark)
-        .sound(1e-3)
-        .is_none_or(|sound| sound.len() < usize::try_from(RATE).unwrap() / 2)
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the bought track is not heard offline"
-        );
-        thread::sleep(Duration::from_millis(100));
-    }
+    pulse
+        .wait_for_sound(mark, 0.5, 1e-3, Duration::from_secs(30))
+        .expect("the bought track is heard offline");
     assert_eq!(
         session
             .text_content("[data-testid=now-playing-title]")

@@ -82,27 +82,7 @@ fn wait_text(
     css: &str,
     wanted: impl Fn(&str) -> bool,
 ) -> anyhow::Result<String> {
-    wait_text_within(session, css, PATIENCE, wanted)
-}
-
-fn wait_text_within(
-    session: &Session,
-    css: &str,
-    timeout: Duration,
-    wanted: impl Fn(&str) -> bool,
-) -> anyhow::Result<String> {
-    let deadline = Instant::now() + timeout;
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Some(text) = texts(session, css).into_iter().next() {
-            if wanted(&text) {
-                return Ok(text);
-            }
-            last = text;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    anyhow::bail!("timed out after {timeout:?} waiting for text of {css}; last seen: {last:?}")
+    session.wait_for_text_content_within(css, PATIENCE, wanted)
 }
 
 /// The text content of every element matching `css`, in document order. (WebKit's WebDriver
@@ -323,13 +303,11 @@ fn scan_folder(app: &DesktopApp, folder: &Path) {
         "[data-testid=scan-progress], [data-testid=scan-done]",
     );
     app.screenshot("library-folders-scanning-en").unwrap();
-    let done = wait_text_within(
-        session,
-        "[data-testid=scan-done]",
-        Duration::from_mins(2),
-        |t| t.contains("Scan finished"),
-    )
-    .unwrap();
+    let done = session
+        .wait_for_text_content_within("[data-testid=scan-done]", Duration::from_mins(2), |t| {
+            t.contains("Scan finished")
+        })
+        .unwrap();
     // The broken file is in the library as unreadable, so it counts among those added.
     assert!(
         done.contains("4 added") && done.contains("1 unreadable"),

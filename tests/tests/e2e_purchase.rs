@@ -38,28 +38,6 @@ fn rms(samples: &[f32]) -> f64 {
     (sum / n).sqrt()
 }
 
-/// Waits until the capture holds `seconds` of sound after `mark`; returns where it starts.
-fn wait_for_sound(pulse: &Pulse, mark: usize, seconds: f64, within: Duration) -> usize {
-    let deadline = Instant::now() + within;
-    loop {
-        let capture = pulse.capture();
-        let (left, _) = since(&capture, mark);
-        if let Some(start) = first_loud(&left) {
-            #[allow(clippy::cast_precision_loss)]
-            let heard = (left.len() - start) as f64 / f64::from(RATE);
-            if heard >= seconds {
-                return mark + start;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no {seconds} s of sound within {within:?} after frame {mark}: {}",
-            pulse.log()
-        );
-        thread::sleep(Duration::from_millis(200));
-    }
-}
-
 /// The first track on the front page that the listener can still buy: (id, title).
 fn a_track_to_buy(session: &Session, skip: Option<&str>) -> (String, String) {
     let found = session
@@ -205,7 +183,9 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
             Duration::from_secs(20),
         )
         .unwrap();
-    wait_for_sound(&pulse, mark, 1.0, Duration::from_secs(90));
+    pulse
+        .wait_for_sound(mark, 1.0, LOUD, Duration::from_secs(90))
+        .unwrap();
     app.screenshot("store-preview-en").unwrap();
     let preview = session
         .wait_for(&format!("{} [data-testid=preview-button]", row(&id)))
@@ -235,7 +215,9 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
     let mark = pulse.capture().frames();
     let play = session.wait_for("[data-testid=play-now]").unwrap();
     session.click(&play).unwrap();
-    let start = wait_for_sound(&pulse, mark, 4.0, Duration::from_secs(90));
+    let start = pulse
+        .wait_for_sound(mark, 4.0, LOUD, Duration::from_secs(90))
+        .unwrap();
     let shown = session
         .wait_for_within(
             "[data-testid=now-playing-duration]",
@@ -295,20 +277,13 @@ fn a_listener_previews_buys_downloads_and_hears_the_track() {
 
     // The now-playing bar names the bought track: it plays from the library, not as a preview.
     close_sheet(session);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let playing = session
-            .text_content("[data-testid=now-playing-title]")
-            .unwrap();
-        if playing == title {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the bar says {playing:?} while {title:?} plays"
-        );
-        thread::sleep(Duration::from_millis(200));
-    }
+    session
+        .wait_for_text_content_within(
+            "[data-testid=now-playing-title]",
+            Duration::from_secs(10),
+            |playing| playing == title,
+        )
+        .expect("the bar names the bought track, not a preview");
 
     // Purchase history: the order, its receipt exact to the fen, already in the library.
     session

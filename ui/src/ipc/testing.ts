@@ -57,4 +57,14 @@ export async function emitEvent<K extends keyof EventPayloads>(
   });
 }
 
+/** The engine starting entry `index` of the queue, `path`, as it announces it. */
+export async function emitTrackStarted(
+  index: number,
+  path: string,
+  durationMs: number,
+): Promise<void> {
+  await emitEvent("player-event-received", { type: "trackChanged", index, path, durationMs });
+  await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+}
+
 export { clearMocks };

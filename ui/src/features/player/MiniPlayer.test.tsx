@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { emitEvent } from "../../ipc/testing";
+import { emitEvent, emitTrackStarted } from "../../ipc/testing";
 import { mockApp, renderApp } from "../../test/render";
 import { libraryTrack } from "../library/fixtures";
 
@@ -25,13 +25,7 @@ describe("the mini player window", () => {
     expect(screen.queryByTestId("nav")).toBeNull();
     expect(screen.queryByTestId("now-playing")).toBeNull();
 
-    await emitEvent("player-event-received", {
-      type: "trackChanged",
-      index: 0,
-      path: "/music/1.flac",
-      durationMs: 200_000,
-    });
-    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await emitTrackStarted(0, "/music/1.flac", 200_000);
     await emitEvent("player-event-received", {
       type: "positionChanged",
       index: 0,

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { CommandFailure, emitEvent } from "../../ipc/testing";
+import { CommandFailure, emitEvent, emitTrackStarted } from "../../ipc/testing";
 import { backendReady as backendReadyStatus } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
 import { libraryTrack } from "../library/fixtures";
@@ -11,6 +11,16 @@ const restored = () => ({
   tracks: [libraryTrack(1), libraryTrack(2, { title: "晴天" })],
   index: 1,
   positionMs: 65_000,
+});
+
+/** The engine's status while Song 1 (queue entry 0) plays, `positionMs` in. */
+const playingSong1 = (positionMs: number) => ({
+  state: "playing",
+  index: 0,
+  path: "/music/1.flac",
+  durationMs: 181_000,
+  positionMs,
+  device: "pulse",
 });
 
 describe("the now-playing bar", () => {
@@ -45,14 +55,7 @@ describe("the now-playing bar", () => {
     const log = mockApp({
       backend_status: () => backend,
       player_queue: restored,
-      player_status: () => ({
-        state: "playing",
-        index: 0,
-        path: "/music/1.flac",
-        durationMs: 181_000,
-        positionMs: 40_000,
-        device: "capture",
-      }),
+      player_status: () => playingSong1(40_000),
     });
     renderApp("/store/orders");
     await waitFor(() => expect(log.count("backend_status")).toBe(1));
@@ -71,13 +74,7 @@ describe("the now-playing bar", () => {
     mockApp({ player_queue: restored });
     renderApp("/store/orders");
     await screen.findByText("晴天");
-    await emitEvent("player-event-received", {
-      type: "trackChanged",
-      index: 0,
-      path: "/music/1.flac",
-      durationMs: 181_000,
-    });
-    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await emitTrackStarted(0, "/music/1.flac", 181_000);
     await emitEvent("player-event-received", {
       type: "positionChanged",
       index: 0,
@@ -99,14 +96,7 @@ describe("the now-playing bar", () => {
         index: 1,
         positionMs: 0,
       }),
-      player_status: () => ({
-        state: "playing",
-        index: 0,
-        path: "/music/1.flac",
-        durationMs: 181_000,
-        positionMs: 42_000,
-        device: "pulse",
-      }),
+      player_status: () => playingSong1(42_000),
     });
     renderApp("/store/orders");
     await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));
@@ -116,14 +106,7 @@ describe("the now-playing bar", () => {
   it("shows what plays in a window opened late (asked from Rust, not waited for)", async () => {
     mockApp({
       player_queue: restored,
-      player_status: () => ({
-        state: "playing",
-        index: 0,
-        path: "/music/1.flac",
-        durationMs: 181_000,
-        positionMs: 42_000,
-        device: "pulse",
-      }),
+      player_status: () => playingSong1(42_000),
     });
     renderApp("/store/orders");
     await waitFor(() => expect(screen.getByTestId("now-playing-title").textContent).toBe("Song 1"));

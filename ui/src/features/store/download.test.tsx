@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { DownloadedTrack, DownloadProgress } from "../../ipc";
-import { CommandFailure, emitEvent } from "../../ipc/testing";
+import { CommandFailure, emitTrackStarted } from "../../ipc/testing";
 import { harbourTrack, order, storeHome, track } from "../../test/fixtures";
 import { forever, mockApp, renderApp } from "../../test/render";
 import { libraryTrack } from "../library/fixtures";
@@ -95,13 +95,7 @@ describe("after buying: download with progress, then Play now", () => {
     expect(log.argsOf("player_play_tracks")[0]).toEqual({ trackIds: ["lib_1"], start: 0 });
 
     // The engine starts it: the panel says so, and the bar names it (not "Store preview").
-    await emitEvent("player-event-received", {
-      type: "trackChanged",
-      index: 0,
-      path: "/data/music/Rain - Spring Rain 春雨.flac",
-      durationMs: 184_000,
-    });
-    await emitEvent("player-event-received", { type: "stateChanged", state: "playing" });
+    await emitTrackStarted(0, "/data/music/Rain - Spring Rain 春雨.flac", 184_000);
     await waitFor(() =>
       expect(within(panel).getByTestId("now-playing").textContent).toContain("Playing"),
     );
